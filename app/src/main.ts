@@ -1,0 +1,48 @@
+// Entry point of the `cronwarden` command: picks the subcommand and loads only its module,
+// so `cronwarden cron eval` starts without loading pg or express.
+
+interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+interface Command {
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+const serve = (roles: string[]): Command['load'] => async () => {
+  const { serve } = await import('./cli/serve.ts');
+  return { run: (args) => serve(roles, args) };
+};
+
+const commands: Record<string, Command> = {
+  all: { summary: 'run every role in one process (what `npm start` runs)', load: serve(['web']) },
+  web: { summary: 'serve the management API and the ping endpoints', load: serve(['web']) },
+  ping: { summary: 'serve the ping endpoints only', load: serve(['ping']) },
+  migrate: { summary: 'apply pending database migrations, then exit', load: () => import('./cli/migrate.ts') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: cronwarden <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`cronwarden: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return (await command.load()).run(args);
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`cronwarden: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+});
