@@ -2,6 +2,7 @@
 // This module starts it, runs the simulator's scripts inside it, and takes it down again.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -31,19 +32,15 @@ export function cgroupRoots(): string[] {
 }
 
 export class World {
-  private stderr = '';
-  private exited: Promise<number | null>;
   private stopping: Promise<void> | null = null;
 
   private constructor(
     readonly run: string,
     readonly pid: number,
     private readonly child: WorldProcess,
-    exited: Promise<number | null>,
-  ) {
-    this.exited = exited;
-    child.stderr.on('data', (chunk: Buffer) => this.appendStderr(chunk.toString('utf8')));
-  }
+    private readonly exited: Promise<number | null>,
+    private readonly stderr: () => string,
+  ) {}
 
   /**
    * Starts world.sh for `run` and resolves once the world's PID 1 is set up.
@@ -57,14 +54,18 @@ export class World {
     );
     // Nothing here may keep a test process alive: a forgotten fleet dies with its process.
     child.unref();
-    for (const stream of [child.stdout, child.stderr]) (stream as Readable & { unref?: () => void }).unref?.();
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    let early = '';
-    child.stderr.on('data', (chunk: Buffer) => (early += chunk.toString('utf8')));
-    const pid = await readWorldPid(child, exited, () => early);
-    const world = new World(run, pid, child, exited);
-    world.appendStderr(early);
-    return world;
+    for (const stream of [child.stdout, child.stderr]) if (stream instanceof Socket) stream.unref();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-20_000)));
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('error', (error) => {
+        stderr += `${error.message}\n`;
+        resolve(null);
+      });
+      child.on('close', (code) => resolve(code));
+    });
+    const pid = await readWorldPid(child, exited, () => stderr);
+    return new World(run, pid, child, exited, () => stderr);
   }
 
   /** A path inside the world's private state, reachable from the root namespace while it lives. */
@@ -106,9 +107,9 @@ export class World {
     return null;
   }
 
-  /** What world.sh wrote on stderr (errors of the world or its cleanup). */
+  /** What world.sh wrote on stderr (errors of the world or its cleanup), the last 20 kB. */
   log(): string {
-    return this.stderr;
+    return this.stderr();
   }
 
   /**
@@ -128,14 +129,10 @@ export class World {
     clearTimeout(timer);
     if (outcome === 'timeout') {
       this.child.kill('SIGKILL');
-      throw new Error(`fleet ${this.run}: world.sh did not finish its cleanup in ${STOP_TIMEOUT_MS} ms\n${this.stderr}`);
+      throw new Error(`fleet ${this.run}: world.sh did not finish its cleanup in ${STOP_TIMEOUT_MS} ms\n${this.stderr()}`);
     }
     const left = runLeftovers(this.run);
-    if (left.length > 0) throw new Error(`fleet ${this.run}: teardown left ${left.join(', ')}\n${this.stderr}`);
-  }
-
-  private appendStderr(text: string): void {
-    this.stderr = (this.stderr + text).slice(-20_000);
+    if (left.length > 0) throw new Error(`fleet ${this.run}: teardown left ${left.join(', ')}\n${this.stderr()}`);
   }
 }
 
