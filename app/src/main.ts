@@ -20,6 +20,7 @@ const commands: Record<string, Command> = {
   web: { summary: 'serve the management API and the ping endpoints', load: serve(['web']) },
   ping: { summary: 'serve the ping endpoints only', load: serve(['ping']) },
   migrate: { summary: 'apply pending database migrations, then exit', load: () => import('./cli/migrate.ts') },
+  cron: { summary: 'evaluate cron and OnCalendar schedules (eval: JSON lines; next: fire times)', load: () => import('./cli/cron.ts') },
 };
 
 function usage(): string {

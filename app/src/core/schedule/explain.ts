@@ -1,0 +1,1 @@
+export function explainCron(expression: string): string { return expression; }
