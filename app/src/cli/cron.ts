@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import {
   ScheduleError,
   explainCron,
+  fireTimes,
   formatInZone,
   guessKind,
   parseSchedule,
@@ -57,13 +58,7 @@ function times(request: Request): string[] {
   const startText = field<string | undefined>(request.start, undefined, isString, 'start');
   const at = startText === undefined ? NaN : Date.parse(startText);
   if (Number.isNaN(at)) throw new RequestError('start is missing or not an ISO-8601 time');
-  const result: string[] = [];
-  let cursor: Date | null = new Date(Math.floor(at / 1000) * 1000);
-  while (result.length < count && cursor !== null) {
-    cursor = reverse ? schedule.prev(cursor) : schedule.next(cursor);
-    if (cursor !== null) result.push(formatInZone(cursor, tz));
-  }
-  return result;
+  return fireTimes(schedule, new Date(at), count, reverse).map((time) => formatInZone(time, tz));
 }
 
 /** The answer line for one request line. */

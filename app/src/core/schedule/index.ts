@@ -123,3 +123,15 @@ export function formatInZone(date: Date, tz: string): string {
   const offset = zone(name).offsetAt(instant);
   return formatLocal(instant + offset, offset);
 }
+
+/** Up to `count` fire times from `start` (strictly after it, or before it when `reverse`), stopping at the first null. */
+export function fireTimes(schedule: Schedule, start: Date, count: number, reverse = false): Date[] {
+  const result: Date[] = [];
+  let cursor: Date | null = start;
+  while (result.length < count) {
+    cursor = reverse ? schedule.prev(cursor) : schedule.next(cursor);
+    if (cursor === null) break;
+    result.push(cursor);
+  }
+  return result;
+}
