@@ -8,7 +8,7 @@ import { parseOnCalendar } from './oncalendar.ts';
 import { splitWhitespace, stripWhitespace } from './text.ts';
 import { LEGACY_ZONES, ZONE_NAMES } from './timezones.ts';
 import { formatLocal } from './calendar.ts';
-import { zone } from './tz.ts';
+import { clearZoneCaches, zone } from './tz.ts';
 
 export { ScheduleError } from './errors.ts';
 export { explainCron } from './explain.ts';
@@ -134,4 +134,10 @@ export function fireTimes(schedule: Schedule, start: Date, count: number, revers
     result.push(cursor);
   }
   return result;
+}
+
+/** Forgets parsed schedules and cached zone offsets, so the next calls run cold (for timings). */
+export function clearScheduleCaches(): void {
+  memo.clear();
+  clearZoneCaches();
 }

@@ -181,6 +181,11 @@ function upperBound(sorted: number[], value: number): number {
   return low;
 }
 
+/** Empties every cached zone-year (for cold-start timings; the caches refill on demand). */
+export function clearZoneCaches(): void {
+  clearCaches();
+}
+
 function clearCaches(): void {
   for (const known of zones.values()) known.forget();
   cachedYears = 0;
