@@ -52,9 +52,15 @@ export function weekdayOfDays(days: number): number {
   return (((days + 4) % 7) + 7) % 7;
 }
 
-/** The year of a naive second count. */
+/** The year of a naive second count (or of a Unix time, in UTC). */
 export function yearOfNaive(naive: number): number {
-  return civilFromDays(Math.floor(naive / DAY), { year: 0, month: 0, day: 0 }).year;
+  const z = Math.floor(naive / DAY) + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  // Days of year from March 1: January and February (doy >= 306) belong to the next civil year.
+  return yoe + era * 400 + (doy >= 306 ? 1 : 0);
 }
 
 /** Naive seconds of 00:00:00 on January 1 of `year`. */

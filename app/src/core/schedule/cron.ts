@@ -116,21 +116,24 @@ function lastWeekday(length: number, first: number): number {
 }
 
 function dayMasks(days: Set<Item>, weekdays: Set<Item>, dayAnd: boolean): Int32Array {
+  // Per weekday (0 = Sunday; 7 folds into 0): every week, the last one of the month, the nth ones.
   const plain = new Array<boolean>(7).fill(false);
-  for (const item of weekdays) if (typeof item === 'number') plain[item % 7] = true;
+  const last = new Array<boolean>(7).fill(false);
+  const nth = new Array<number>(7).fill(0);
+  for (const item of weekdays) {
+    if (typeof item === 'number') plain[item % 7] = true;
+    else if (item.endsWith('L')) last[Number(item.slice(0, -1)) % 7] = true;
+    else nth[Number(item.slice(0, item.indexOf('#'))) % 7]! |= 1 << Number(item.slice(item.indexOf('#') + 1));
+  }
   const masks = new Int32Array(28);
   for (let length = 28; length <= 31; length++) {
     for (let first = 0; first < 7; first++) {
+      const lastWorkday = lastWeekday(length, first);
       let mask = 0;
       for (let d = 1; d <= length; d++) {
         const wd = (first + d - 1) % 7;
-        const dom =
-          days.has(d) || (days.has(LAST) && d === length) || (days.has(LAST_WEEKDAY) && d === lastWeekday(length, first));
-        const dow =
-          plain[wd] === true ||
-          ((weekdays.has(`${wd}L`) || (wd === 0 && weekdays.has('7L'))) && d + 7 > length) ||
-          weekdays.has(`${wd}#${Math.floor((d + 6) / 7)}`) ||
-          (wd === 0 && weekdays.has(`7#${Math.floor((d + 6) / 7)}`));
+        const dom = days.has(d) || (d === length && days.has(LAST)) || (d === lastWorkday && days.has(LAST_WEEKDAY));
+        const dow = plain[wd]! || (last[wd]! && d + 7 > length) || (nth[wd]! & (1 << Math.floor((d + 6) / 7))) !== 0;
         if (dayAnd ? dom && dow : dom || dow) mask |= 1 << (d - 1);
       }
       masks[(length - 28) * 7 + first] = mask;

@@ -4,6 +4,7 @@
 // schedule (see docs/schedules.md): "5-5/15" is not "minute 5", "1-31" OR-ed with a weekday is
 // every day, and 21 is "21st".
 import { parseCron } from './cron.ts';
+import { ScheduleError } from './errors.ts';
 import { Field, formatTime, join, ordinal } from './explain-fields.ts';
 
 class Description {
@@ -117,7 +118,27 @@ class Description {
   }
 }
 
+const MEMO_SIZE = 5000;
+const memo = new Map<string, string | ScheduleError>();
+
 /** Describes a cron expression in English ("At 06:08 on Monday"); throws ScheduleError when it does not parse. */
 export function explainCron(expression: string): string {
-  return String(new Description(parseCron(expression).fields));
+  let entry = memo.get(expression);
+  if (entry === undefined) {
+    try {
+      entry = String(new Description(parseCron(expression).fields));
+    } catch (error) {
+      if (!(error instanceof ScheduleError)) throw error;
+      entry = error;
+    }
+    if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
+    memo.set(expression, entry);
+  }
+  if (entry instanceof ScheduleError) throw entry;
+  return entry;
+}
+
+/** Forgets memoised descriptions (for cold-start timings). */
+export function clearExplainCache(): void {
+  memo.clear();
 }

@@ -12,6 +12,7 @@ import { clearZoneCaches, zone } from './tz.ts';
 
 export { ScheduleError } from './errors.ts';
 export { explainCron } from './explain.ts';
+import { clearExplainCache } from './explain.ts';
 
 export type ScheduleKind = 'cron' | 'oncalendar';
 
@@ -27,7 +28,8 @@ export interface Schedule {
 const CRON_YEARS = 50;
 /** Parsed schedules kept for reuse (status computations parse the same few schedules over and over). */
 const MEMO_SIZE = 5000;
-const memo = new Map<string, Schedule>();
+/** Parsed schedules, and refusals (a bad schedule stored in many checks is refused as cheaply). */
+const memo = new Map<string, Schedule | ScheduleError>();
 
 class CompiledSchedule implements Schedule {
   constructor(private readonly lines: Timeline[]) {}
@@ -83,13 +85,19 @@ function compile(kind: ScheduleKind, expression: string, tz: string): Schedule {
  */
 export function parseSchedule(kind: ScheduleKind, expression: string, tz: string): Schedule {
   const key = `${kind}\u0000${tz}\u0000${expression}`;
-  let schedule = memo.get(key);
-  if (schedule === undefined) {
-    schedule = compile(kind, expression, tz);
+  let entry = memo.get(key);
+  if (entry === undefined) {
+    try {
+      entry = compile(kind, expression, tz);
+    } catch (error) {
+      if (!(error instanceof ScheduleError)) throw error;
+      entry = error;
+    }
     if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
-    memo.set(key, schedule);
+    memo.set(key, entry);
   }
-  return schedule;
+  if (entry instanceof ScheduleError) throw entry;
+  return entry;
 }
 
 /**
@@ -139,5 +147,6 @@ export function fireTimes(schedule: Schedule, start: Date, count: number, revers
 /** Forgets parsed schedules and cached zone offsets, so the next calls run cold (for timings). */
 export function clearScheduleCaches(): void {
   memo.clear();
+  clearExplainCache();
   clearZoneCaches();
 }

@@ -7,7 +7,7 @@
 // samples that differ. The shortest period between two transitions anywhere in tzdata is about
 // four days (Africa/Freetown 1939; Gaza's projected Ramadan breaks are about a week), so a
 // two-day step cannot miss an offset that comes and goes.
-import { DAY } from './calendar.ts';
+import { DAY, daysFromCivil, yearOfNaive } from './calendar.ts';
 
 const SAMPLE_STEP = 2 * DAY;
 /** No zone has ever been more than 16 hours from UTC (local mean time included). */
@@ -149,16 +149,14 @@ export class Zone {
   }
 }
 
-/** Unix seconds of January 1, 00:00:00 UTC of `year` (Date.UTC would read 0-99 as 1900-1999). */
+/** Unix seconds of January 1, 00:00:00 UTC of `year`. */
 function utcSeconds(year: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, 0, 1);
-  return date.getTime() / 1000;
+  return daysFromCivil(year, 1, 1) * DAY;
 }
 
 /** The UTC year of an instant. */
 export function utcYear(instant: number): number {
-  return new Date(instant * 1000).getUTCFullYear();
+  return yearOfNaive(instant);
 }
 
 /** Parses the "GMT+01:36:34" tail of a longOffset format into seconds ("GMT" alone is zero). */
