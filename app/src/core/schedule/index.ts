@@ -8,7 +8,7 @@ import { parseOnCalendar } from './oncalendar.ts';
 import { splitWhitespace, stripWhitespace } from './text.ts';
 import { LEGACY_ZONES, ZONE_NAMES } from './timezones.ts';
 import { formatLocal } from './calendar.ts';
-import { clearZoneCaches, zone } from './tz.ts';
+import { clearZoneCaches, zone, type Zone } from './tz.ts';
 
 export { ScheduleError } from './errors.ts';
 export { explainCron } from './explain.ts';
@@ -61,20 +61,30 @@ function seconds(date: Date): number {
   return Math.floor(ms / 1000);
 }
 
-function compile(kind: ScheduleKind, expression: string, tz: string): Schedule {
+/** The Zone for a name: canonical, and known to this Node's Intl. */
+function zoneFor(tz: string): Zone {
   const name = canonicalTimezone(tz);
   if (name === null) throw new ScheduleError('Bad time zone');
+  try {
+    return zone(name);
+  } catch {
+    // A zone newer than this Node's tz database.
+    throw new ScheduleError('Bad time zone');
+  }
+}
+
+function compile(kind: ScheduleKind, expression: string, tz: string): Schedule {
+  const where = zoneFor(tz);
   if (kind === 'cron') {
     const cron = parseCron(expression);
     if (cron.neverFires) return new CompiledSchedule([]);
-    const where = zone(name);
     // Fixed-offset zones have no transitions: real time and wall time agree, and real time is cheaper.
     const rule = cron.fixedTime && !where.isFixed ? 'shift' : 'realtime';
     return new CompiledSchedule([{ spec: cron.spec, zone: where, rule, yearSpan: CRON_YEARS }]);
   }
   const lines = parseOnCalendar(expression, canonicalTimezone);
   return new CompiledSchedule(
-    lines.map((line) => ({ spec: line.spec, zone: zone(line.tz ?? name), rule: 'skip', yearSpan: Infinity })),
+    lines.map((line) => ({ spec: line.spec, zone: line.tz === null ? where : zoneFor(line.tz), rule: 'skip', yearSpan: Infinity })),
   );
 }
 
@@ -125,10 +135,8 @@ export function canonicalTimezone(name: string): string | null {
 
 /** ISO-8601 local time of `date` in `tz` with the zone's real offset ("2021-03-28T02:00:00+01:00"), whole seconds. */
 export function formatInZone(date: Date, tz: string): string {
-  const name = canonicalTimezone(tz);
-  if (name === null) throw new ScheduleError('Bad time zone');
   const instant = seconds(date);
-  const offset = zone(name).offsetAt(instant);
+  const offset = zoneFor(tz).offsetAt(instant);
   return formatLocal(instant + offset, offset);
 }
 

@@ -179,7 +179,9 @@ function prevLocal({ spec, zone, rule }: Timeline, before: number, minYear: numb
   for (let turn = 0; turn < MAX_TURNS && !Number.isNaN(wall); turn++) {
     const where = locate(zone, wall);
     if (!Number.isNaN(where.instant)) return where.instant;
-    if (rule === 'shift') return where.jump + stepPast(wall, where.wallAfter) - where.wallAfter;
+    const shifted = where.jump + stepPast(wall, where.wallAfter) - where.wallAfter;
+    // The whole-minute step can pass `before` only after a jump off the whole minute (local mean time).
+    if (rule === 'shift' && shifted < before) return shifted;
     wall = prevMatch(spec, where.wallBefore - 1, minYear);
   }
   return NaN;
