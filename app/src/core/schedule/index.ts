@@ -1,18 +1,18 @@
 // The schedule engine's public face: the API, the status rules, the alert engine, the dashboard
 // and the provisioning tool's crontabs all go through these functions and nothing else.
 // Pure: no clock, no I/O. Time zone data comes from Node's Intl and is cached (see tz.ts).
+import { formatLocal } from './calendar.ts';
 import { parseCron } from './cron.ts';
 import { ScheduleError } from './errors.ts';
+import { clearExplainCache } from './explain.ts';
 import { nextInstant, prevInstant, type Timeline } from './iterate.ts';
 import { parseOnCalendar } from './oncalendar.ts';
 import { splitWhitespace, stripWhitespace } from './text.ts';
 import { LEGACY_ZONES, ZONE_NAMES } from './timezones.ts';
-import { formatLocal } from './calendar.ts';
 import { clearZoneCaches, zone, type Zone } from './tz.ts';
 
 export { ScheduleError } from './errors.ts';
 export { explainCron } from './explain.ts';
-import { clearExplainCache } from './explain.ts';
 
 export type ScheduleKind = 'cron' | 'oncalendar';
 
@@ -39,7 +39,8 @@ class CompiledSchedule implements Schedule {
     let best = NaN;
     for (const line of this.lines) {
       const candidate = nextInstant(line, start);
-      if (!(candidate >= best)) best = Number.isNaN(candidate) ? best : candidate;
+      if (Number.isNaN(candidate)) continue;
+      if (Number.isNaN(best) || candidate < best) best = candidate;
     }
     return Number.isNaN(best) ? null : new Date(best * 1000);
   }
@@ -49,7 +50,8 @@ class CompiledSchedule implements Schedule {
     let best = NaN;
     for (const line of this.lines) {
       const candidate = prevInstant(line, start);
-      if (!(candidate <= best)) best = Number.isNaN(candidate) ? best : candidate;
+      if (Number.isNaN(candidate)) continue;
+      if (Number.isNaN(best) || candidate > best) best = candidate;
     }
     return Number.isNaN(best) ? null : new Date(best * 1000);
   }
