@@ -22,6 +22,7 @@ const commands: Record<string, Command> = {
   migrate: { summary: 'apply pending database migrations, then exit', load: () => import('./cli/migrate.ts') },
   project: { summary: 'create and list projects, list and rotate their keys', load: () => import('./cli/project.ts') },
   user: { summary: 'create users and their account API keys', load: () => import('./cli/user.ts') },
+  cron: { summary: 'evaluate cron and OnCalendar schedules (eval: JSON lines; next: fire times)', load: () => import('./cli/cron.ts') },
 };
 
 function usage(): string {
