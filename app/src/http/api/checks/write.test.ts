@@ -153,7 +153,7 @@ t.test('a timezone is stored under its canonical name; legacy names such as Euro
   const f = await apiFixture(t);
   const check = await insertCheck(f.pool, f.project.id);
   // Healthchecks' legacy map: Europe/Kiev → Europe/Kyiv, UCT → Etc/UTC.
-  for (const [given, stored] of [['Europe/Riga', 'Europe/Riga'], ['Europe/Kiev', 'Europe/Kyiv'], ['UCT', 'Etc/UTC']]) {
+  for (const [given, stored] of [['Europe/Riga', 'Europe/Riga'], ['Europe/Kiev', 'Europe/Kyiv'], ['UCT', 'Etc/UTC']] as const) {
     const res = await f.api(`/api/v3/checks/${check.code}`, { json: { tz: given } });
     t.equal(res.status, 200, given);
     const { rows } = await f.pool.query('select tz from checks where id = $1', [check.id]);
