@@ -71,7 +71,7 @@ export async function recordChannelAttempt(db: Queryable, id: number, now: Date,
             last_notify_duration_ms = $3,
             last_error = $4
       where id = $1`,
-    [id, now, durationMs, error],
+    [id, now, Math.round(durationMs), error.slice(0, 1000)],
   );
 }
 
@@ -92,4 +92,59 @@ export async function channelOwner(db: Queryable, channelId: number): Promise<Ow
     [channelId],
   );
   return rows[0] ?? null;
+}
+
+/** Disables a channel at its recipient's request (one-click unsubscribe); true when it was enabled. */
+export async function unsubscribeChannel(db: Queryable, id: number, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update channels
+        set disabled = true,
+            disabled_at = $2
+      where id = $1
+        and not disabled`,
+    [id, now],
+  );
+  return rowCount === 1;
+}
+
+export interface ChannelForKeyRow extends ChannelRow {
+  project_code: string;
+  project_name: string;
+  /** The key is a live read-write key of the channel's project. */
+  authorized: boolean;
+}
+
+/**
+ * A channel by code, and whether the API key with this sha256 hash may act on it. Null when
+ * the channel does not exist.
+ */
+export async function channelForKey(db: Queryable, code: string, keyHash: Buffer): Promise<ChannelForKeyRow | null> {
+  const { rows } = await db.query<ChannelForKeyRow>(
+    `select c.id, c.code, c.project_id, c.kind, c.name, c.config, c.disabled, c.unsubscribe_key,
+            p.code as project_code, p.name as project_name,
+            exists (select 1
+                      from api_keys k
+                     where k.hash = $2
+                       and k.revoked_at is null
+                       and k.scope = 'read_write'
+                       and k.project_id = c.project_id) as authorized
+       from channels c
+       join projects p on p.id = c.project_id
+      where c.code = $1`,
+    [code, keyHash],
+  );
+  return rows[0] ?? null;
+}
+
+/** Whether any live read-write key has this hash (401 "wrong api key" otherwise). */
+export async function isReadWriteKey(db: Queryable, keyHash: Buffer): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `select 1
+       from api_keys
+      where hash = $1
+        and revoked_at is null
+        and scope = 'read_write'`,
+    [keyHash],
+  );
+  return (rowCount ?? 0) > 0;
 }

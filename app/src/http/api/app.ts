@@ -1,5 +1,7 @@
 import express from 'express';
 import type { AppContext } from '../../context.ts';
+import { testNotificationRoutes } from '../alerts/test-notification.ts';
+import { unsubscribeRoutes } from '../alerts/unsubscribe.ts';
 
 /** The express application behind everything that is not a ping: the management API, later the UI. */
 export function createApiApp(ctx: AppContext): express.Express {
@@ -18,6 +20,9 @@ export function createApiApp(ctx: AppContext): express.Express {
       res.status(500).type('text/plain').send('database unavailable');
     }
   });
+
+  router.use(unsubscribeRoutes(ctx));
+  router.use(testNotificationRoutes(ctx));
 
   app.use(ctx.config.basePath || '/', router);
   return app;
