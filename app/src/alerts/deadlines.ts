@@ -21,6 +21,8 @@ export interface ScanResult {
   down: number;
   rescheduled: number;
   poisoned: number;
+  /** Overdue checks may remain (the batch limit was reached). */
+  more?: boolean;
 }
 
 const empty = (): ScanResult => ({ down: 0, rescheduled: 0, poisoned: 0 });
@@ -30,9 +32,10 @@ const empty = (): ScanResult => ({ down: 0, rescheduled: 0, poisoned: 0 });
  * a batch that fails is redone check by check, and a check that fails alone is pushed
  * forward one hour. Throws only when the database itself is unreachable.
  */
-export async function scanDeadlines(ctx: AppContext, batchSize = 500): Promise<ScanResult> {
+export async function scanDeadlines(ctx: AppContext, batchSize = 500, maxBatches = Infinity): Promise<ScanResult> {
   const total = empty();
-  for (;;) {
+  for (let batch = 0; ; batch++) {
+    if (batch >= maxBatches) return { ...total, more: true };
     const now = ctx.clock();
     let result: ScanResult & { locked: number };
     try {

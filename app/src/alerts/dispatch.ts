@@ -18,7 +18,7 @@ import { buildSummaries } from './summaries.ts';
  * flip by flip; a flip that fails alone is logged and left for the next pass (its check's
  * later flips wait behind it, other checks go on).
  */
-export async function dispatchFlips(ctx: AppContext, batchSize = 500): Promise<number> {
+export async function dispatchFlips(ctx: AppContext, batchSize = 500, afterBatch: () => void = () => {}): Promise<number> {
   let total = 0;
   for (;;) {
     let count: number;
@@ -29,6 +29,7 @@ export async function dispatchFlips(ctx: AppContext, batchSize = 500): Promise<n
       return total + (await dispatchOneByOne(ctx, batchSize));
     }
     total += count;
+    if (count > 0) afterBatch();
     // A batch takes one flip per check, so a short batch does not mean nothing is left.
     if (count === 0) return total;
   }

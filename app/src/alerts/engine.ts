@@ -47,9 +47,15 @@ export function createAlertEngine(ctx: AppContext, options: EngineOptions = {}):
   let lastPrune = 0;
   let lastDiscovery = 0;
 
+  // Scanning, dispatching and sending are interleaved: the first alerts of a burst go out
+  // while the rest are still being scanned, instead of after all of them.
   async function pass(): Promise<void> {
-    await scanDeadlines(engineCtx, batchSize);
-    await dispatchFlips(engineCtx, batchSize);
+    const refill = () => void pump.fill().catch((error: unknown) => log.error({ err: error }, 'claiming deliveries failed'));
+    for (;;) {
+      const scan = await scanDeadlines(engineCtx, batchSize, 1);
+      await dispatchFlips(engineCtx, batchSize, refill);
+      if (!scan.more) break;
+    }
     const nowMs = Date.now();
     if (nowMs - lastDiscovery >= REMINDER_DISCOVERY_EVERY_MS) {
       lastDiscovery = nowMs;

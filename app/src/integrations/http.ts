@@ -56,7 +56,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient & { clo
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxRedirects = options.maxRedirects ?? 3;
   const lookup = guardedLookup(options);
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 32 };
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
   async function request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {

@@ -10,8 +10,8 @@ alter table channels add column unsubscribe_key text not null
   default replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
 alter table channels add column disabled_at timestamptz;
 
--- The deadline scan and the reminder scan look for down checks of a project.
-create index checks_project_down on checks (project_id) where status = 'down';
+-- "Other checks down" in every notification: the first ones by name, and how many.
+create index checks_project_down on checks (project_id, name, id) where status = 'down';
 -- The dispatcher keeps each check's flips in order: "is there an earlier unprocessed flip?"
 create index flips_unprocessed_check on flips (check_id, id) where processed_at is null;
 
@@ -57,6 +57,8 @@ create unique index deliveries_flip_channel on deliveries (flip_id, channel_id) 
 create index deliveries_due on deliveries (channel_kind, next_attempt_at) where state = 'pending';
 -- Per-check order: "is an earlier delivery to this channel about this check still pending?"
 create index deliveries_pending_order on deliveries (check_id, channel_id, id) where state = 'pending';
+-- Reminders waiting to be sent, cancelled when the check flips again (a small index).
+create index deliveries_pending_reminders on deliveries (check_id) where kind = 'reminder' and state = 'pending';
 create index deliveries_channel on deliveries (channel_id);
 create index deliveries_finished on deliveries (finished_at) where finished_at is not null;
 

@@ -223,11 +223,11 @@ export async function downChecksOfProjects(db: Queryable, projectIds: readonly n
             coalesce(d.total, 0)::int as total
        from unnest($1::int[]) as p (id)
        left join lateral (
-              select array_agg(x.id order by x.name, x.id) filter (where x.rn <= $2) as ids,
-                     array_agg(x.name order by x.name, x.id) filter (where x.rn <= $2) as names,
+              select array_agg(x.id order by x.rn) filter (where x.rn <= $2) as ids,
+                     array_agg(x.name order by x.rn) filter (where x.rn <= $2) as names,
                      count(*) as total
                 from (select id, coalesce(nullif(name, ''), code::text) as name,
-                             row_number() over (order by coalesce(nullif(name, ''), code::text), id) as rn
+                             row_number() over (order by name, id) as rn
                         from checks
                        where project_id = p.id
                          and status = 'down') x) d on true`,

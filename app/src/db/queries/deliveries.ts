@@ -104,27 +104,32 @@ export interface ClaimOptions {
  * `skip locked`: concurrent claims by other engines take other rows instead of waiting.
  */
 export async function claimDeliveries(db: Queryable, o: ClaimOptions): Promise<ClaimedDelivery[]> {
-  // The candidates are read without locks so that a window function can cap each channel's
-  // share of one claim (a channel with 1,000 queued alerts must not take every seat); they
-  // are then locked with skip locked, and the due test is repeated on the locked row
-  // because another engine may have claimed it since the candidates were read.
+  // The candidates (the oldest due rows, read along deliveries_due) are read without locks so
+  // that a window function can cap each channel's share of one claim (a channel with 1,000
+  // queued alerts must not take every seat); they are then locked with skip locked, and the
+  // due test is repeated on the locked row because another engine may have claimed it since.
   const { rows } = await db.query<ClaimedDelivery>(
-    `with candidates as (
+    `with oldest as (
+       select d.id, d.channel_id, d.next_attempt_at
+         from deliveries d
+        where d.state = 'pending'
+          and d.channel_kind = $1
+          and d.next_attempt_at <= $2
+          and d.channel_id <> all($6::int[])
+          and not exists (
+                select 1
+                  from deliveries e
+                 where e.check_id = d.check_id
+                   and e.channel_id = d.channel_id
+                   and e.state = 'pending'
+                   and e.id < d.id)
+        order by d.next_attempt_at, d.id
+        limit $5 * 4
+     ), candidates as (
        select id
-         from (select d.id, d.next_attempt_at,
-                      row_number() over (partition by d.channel_id order by d.next_attempt_at, d.id) as rn
-                 from deliveries d
-                where d.state = 'pending'
-                  and d.channel_kind = $1
-                  and d.next_attempt_at <= $2
-                  and d.channel_id <> all($6::int[])
-                  and not exists (
-                        select 1
-                          from deliveries e
-                         where e.check_id = d.check_id
-                           and e.channel_id = d.channel_id
-                           and e.state = 'pending'
-                           and e.id < d.id)) x
+         from (select id, next_attempt_at,
+                      row_number() over (partition by channel_id order by next_attempt_at, id) as rn
+                 from oldest) x
         where x.rn <= $7
         order by x.next_attempt_at, x.id
         limit $5
@@ -195,6 +200,50 @@ export async function recordSent(db: Queryable, o: Outcome): Promise<boolean> {
     [o.id, o.token, o.now, Math.round(o.durationMs)],
   );
   return rows.length === 1;
+}
+
+/**
+ * recordSent for many deliveries in one statement (the pump batches successes). Returns the
+ * ids recorded; the others lost their lease. The channel gets the newest outcome of the batch.
+ */
+export async function recordSentBatch(db: Queryable, outcomes: readonly Outcome[]): Promise<number[]> {
+  if (outcomes.length === 0) return [];
+  const { rows } = await db.query<{ id: number }>(
+    `with o as (
+       select *
+         from unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::int[]) as o (id, token, at, duration_ms)
+     ), done as (
+       update deliveries d
+          set state = 'sent',
+              sent_at = o.at,
+              finished_at = o.at,
+              last_error = '',
+              lease_token = null
+         from o
+        where d.id = o.id
+          and d.lease_token = o.token
+          and d.state = 'pending'
+       returning d.id, d.kind, d.channel_id, d.check_id, d.status, o.at, o.duration_ms
+     ), logged as (
+       insert into notifications (delivery_id, channel_id, check_id, check_status, created_at, duration_ms, error)
+       select id, channel_id, check_id, status, at, duration_ms, ''
+         from done
+        where kind <> 'notice'
+     ), channel as (
+       update channels c
+          set last_notify = x.at,
+              last_notify_duration_ms = x.duration_ms,
+              last_error = ''
+         from (select distinct on (channel_id) channel_id, at, duration_ms
+                 from done
+                where kind <> 'notice'
+                order by channel_id, at desc) x
+        where c.id = x.channel_id
+     )
+     select id from done`,
+    [outcomes.map((o) => o.id), outcomes.map((o) => o.token), outcomes.map((o) => o.now), outcomes.map((o) => Math.round(o.durationMs))],
+  );
+  return rows.map((r) => r.id);
 }
 
 export interface FailureOutcome extends Outcome {

@@ -12,7 +12,7 @@ export const PERMANENT_STATUSES = [404, 410] as const;
 export const webhook = defineIntegration({
   kind: 'webhook',
   label: 'Webhook',
-  maxConcurrency: 64,
+  maxConcurrency: 128,
   parseConfig: parseWebhookConfig,
   isNoop: (config, direction) => specFor(config, direction).url === '',
   async send(config, notice, ctx) {
