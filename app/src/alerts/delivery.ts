@@ -259,7 +259,7 @@ export class DeliveryPump {
     const retryAt = transportError.permanent
       ? null
       : nextAttemptAt(
-          { queuedAt: row.queued_at, failedAttempts: row.attempts, now, retryAfterSeconds: transportError.retryAfterSeconds, random: this.options.random() },
+          { queuedAt: row.queued_at, failedAttempts: row.attempts, now, retryAfterSeconds: transportError.retryAfter, random: this.options.random() },
           policy,
         );
     const disabled = await withTransaction(this.ctx.pool, async (client) => {

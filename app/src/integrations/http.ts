@@ -100,7 +100,7 @@ export function expectSuccess(res: HttpResponse, now: Date, options: { permanent
   if (SUCCESS.has(res.status)) return;
   throw new TransportError(`Received status code ${res.status}`, {
     permanent: options.permanent?.includes(res.status) ?? false,
-    retryAfterSeconds: parseRetryAfter(res.headers['retry-after'], now),
+    retryAfter: parseRetryAfter(res.headers['retry-after'], now),
   });
 }
 

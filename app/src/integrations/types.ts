@@ -18,17 +18,18 @@ export class ChannelConfigError extends Error {
 /**
  * A failed send. `permanent` means retrying cannot help (a webhook answering 404, a revoked
  * token): the channel is disabled, as Healthchecks does. Otherwise the engine retries with
- * backoff, sooner if the target said when (`retryAfterSeconds`, from HTTP Retry-After).
+ * backoff, or after `retryAfter` seconds if the target said when (HTTP Retry-After).
  */
 export class TransportError extends Error {
   override name = 'TransportError';
   readonly permanent: boolean;
-  readonly retryAfterSeconds: number | null;
+  /** Seconds the target asked us to wait; null when it did not say. */
+  readonly retryAfter: number | null;
 
-  constructor(message: string, options: { permanent?: boolean; retryAfterSeconds?: number | null } = {}) {
+  constructor(message: string, options: { permanent?: boolean; retryAfter?: number | null } = {}) {
     super(message);
     this.permanent = options.permanent ?? false;
-    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+    this.retryAfter = options.retryAfter ?? null;
   }
 }
 

@@ -114,7 +114,7 @@ t.test('a 2xx answer is success; 5xx is retryable; 404 and 410 are permanent', a
     } catch (error) {
       t.type(error, TransportError);
       const e = error as TransportError;
-      results.push(`${status}: ${e.message}${e.permanent ? ' (permanent)' : ''}${e.retryAfterSeconds === null ? '' : ` retry ${e.retryAfterSeconds}`}`);
+      results.push(`${status}: ${e.message}${e.permanent ? ' (permanent)' : ''}${e.retryAfter === null ? '' : ` retry ${e.retryAfter}`}`);
     }
   }
   t.same(results, [
