@@ -1,4 +1,5 @@
 import t from 'tap';
+import { createLogger } from '../log.ts';
 import { insertCheck, insertChannel } from '../testing/fixtures.ts';
 import { startHttpReceiver } from '../testing/receivers.ts';
 import { checkWithWebhook, harness } from './testing.ts';
@@ -73,7 +74,11 @@ t.test('a check whose status cannot be computed is pushed forward an hour and th
   });
   const healthy = await checkWithWebhook(h, receiver.url, { lastPing, projectId: poison.projectId, check: { name: 'Healthy' } });
   h.clock.set('2026-01-15T12:00:00Z');
-  await h.engine().runOnce();
+  const lines: string[] = [];
+  const log = createLogger('warn', { write: (line: string) => void lines.push(line) });
+  await h.engine({}, { ...h.ctx, log }).runOnce();
+  const warning = lines.map((line) => JSON.parse(line)).find((entry) => entry.check === poison.check.code);
+  t.match(warning, { msg: 'check status cannot be computed; trying again in one hour', retryAt: '2026-01-15T13:00:00.000Z' });
   const rows = await h.ctx.pool.query('select id, status, alert_after from checks order by id');
   t.same(rows.rows, [
     { id: poison.check.id, status: 'up', alert_after: new Date('2026-01-15T13:00:00Z') },
