@@ -158,13 +158,23 @@ t.test('each check and channel hears its flips in order even when the first send
   ]);
 });
 
-t.test('other checks of a project are not held up by one check', async (t) => {
+t.test('the stored summary names the other down checks of the project and the last ping before the flip', async (t) => {
   const h = await harness(t);
   const receiver = await startHttpReceiver(t);
-  const a = await checkWithWebhook(h, receiver.url);
-  await insertCheck(h.ctx.pool, a.projectId, { name: 'Unmonitored', status: 'down' });
+  const a = await checkWithWebhook(h, receiver.url, { lastPing: new Date('2026-01-15T10:00:00Z') });
+  await insertCheck(h.ctx.pool, a.projectId, { name: 'Mail queue', status: 'down' });
+  await insertCheck(h.ctx.pool, a.projectId, { name: 'Healthy', status: 'up' });
+  await h.ctx.pool.query(
+    `insert into pings (check_id, n, created_at, kind, scheme, remote_addr, body, exit_status)
+     values ($1, 1, '2026-01-15T10:00:00Z', 'success', 'https', '192.0.2.7', 'all good', 0),
+            ($1, 2, '2026-01-15T11:20:00Z', 'log', 'https', '192.0.2.7', 'after the flip', null)`,
+    [a.check.id],
+  );
   h.clock.set('2026-01-15T14:00:00Z');
   await h.engine().runOnce();
-  t.equal(receiver.requests.length, 1);
-  t.equal(iso(h.clock.now), '2026-01-15T14:00:00.000Z');
+  const { rows } = await h.ctx.pool.query(`select summary->'otherDown' as other, summary->'lastPing' as ping, summary->>'reason' as reason from deliveries`);
+  t.same(rows[0].other, { names: ['Mail queue'], count: 1 });
+  t.match(rows[0].ping, { n: 1, kind: 'success', body: 'all good', exitStatus: 0, remoteAddr: '192.0.2.7' });
+  t.equal(rows[0].reason, 'timeout');
+  t.equal(iso(new Date(rows[0].ping.at)), '2026-01-15T10:00:00.000Z');
 });

@@ -23,7 +23,8 @@ export const EMAIL_BODY_CHARS = 10_000;
 
 /** "DOWN | Backups", "UP | Backups", "Reminder: DOWN | Backups". */
 export function subject(summary: Summary): string {
-  const line = `${summary.status.toUpperCase()} | ${displayName(summary)}`;
+  // A name is one line in a subject, whatever was stored.
+  const line = `${summary.status.toUpperCase()} | ${displayName(summary).replace(/[\r\n]+/g, ' ')}`;
   return summary.event === 'reminder' ? `Reminder: ${line}` : line;
 }
 
