@@ -1,6 +1,6 @@
 // Builds the stored summaries of a batch of flips or reminders from a few batched queries.
 import { graceStart, statusAt, type CheckTiming } from '../core/status.ts';
-import { buildSummary, OTHER_DOWN_LIMIT, type FlipReason, type PingKind, type Summary } from '../core/summary.ts';
+import { buildSummary, OTHER_DOWN_LIMIT, type FlipReason, type Summary } from '../core/summary.ts';
 import type { Direction } from '../core/selection.ts';
 import { downChecksOfProjects, summaryFacts, type SummaryFactsRow } from '../db/queries/checks.ts';
 import type { Queryable } from '../db/pool.ts';
@@ -93,7 +93,7 @@ function pingFacts(row: SummaryFactsRow) {
   if (row.ping_n === null || row.ping_at === null) return null;
   return {
     n: row.ping_n,
-    kind: (row.ping_kind ?? 'success') as PingKind,
+    kind: row.ping_kind ?? 'success',
     at: row.ping_at,
     scheme: row.ping_scheme ?? '',
     remoteAddr: row.ping_remote_addr ?? '',

@@ -1,6 +1,7 @@
 // Statements on `checks` used by the alert engine's deadline scan.
 import type pg from 'pg';
 import type { CheckKind, StoredStatus } from '../../core/status.ts';
+import type { PingKind } from '../../core/summary.ts';
 import type { Queryable } from '../pool.ts';
 
 export interface OverdueCheckRow {
@@ -156,7 +157,7 @@ export interface SummaryFactsRow {
   project_name: string;
   channels: string[];
   ping_n: number | null;
-  ping_kind: string | null;
+  ping_kind: PingKind | null;
   ping_at: Date | null;
   ping_scheme: string | null;
   ping_remote_addr: string | null;
