@@ -102,3 +102,37 @@ t.test('stopping gives the leases of sends in flight back', async (t) => {
   const { rows } = await h.ctx.pool.query('select state, attempts, lease_token, next_attempt_at from deliveries');
   t.same(rows, [{ state: 'pending', attempts: 0, lease_token: null, next_attempt_at: h.clock.now }]);
 });
+
+t.test('a target that does not answer does not hold up another channel', async (t) => {
+  const h = await harness(t);
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  // The slow target answers only once the other target has been reached: if sends waited
+  // for each other, the slow one would time out and the test would see it fail.
+  const slow = await startHttpReceiver(t, { respond: () => released.then(() => ({ status: 200 })) });
+  const fast = await startHttpReceiver(t, {
+    respond: () => {
+      release();
+      return { status: 200 };
+    },
+  });
+  const a = await checkWithWebhook(h, slow.url);
+  await checkWithWebhook(h, fast.url, { projectId: a.projectId, check: { name: 'Other' } });
+  h.clock.set('2026-01-15T14:00:00Z');
+  await h.engine({ sendTimeoutMs: 10_000 }).runOnce();
+  const { rows } = await h.ctx.pool.query('select state, attempts, last_error from deliveries order by id');
+  t.same(rows, [
+    { state: 'sent', attempts: 1, last_error: '' },
+    { state: 'sent', attempts: 1, last_error: '' },
+  ]);
+});
+
+t.test('a send that outlives its deadline fails as a timeout and is retried', async (t) => {
+  const h = await harness(t);
+  const receiver = await startHttpReceiver(t, { respond: () => new Promise(() => {}) });
+  await checkWithWebhook(h, receiver.url);
+  h.clock.set('2026-01-15T14:00:00Z');
+  await h.engine({ sendTimeoutMs: 200 }).runOnce();
+  const { rows } = await h.ctx.pool.query('select state, attempts, last_error, next_attempt_at from deliveries');
+  t.same(rows, [{ state: 'pending', attempts: 1, last_error: 'Connection timed out', next_attempt_at: new Date('2026-01-15T14:00:22.500Z') }]);
+});

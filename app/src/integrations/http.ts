@@ -70,7 +70,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient & { clo
       checkLiteralAddress(url, options);
       const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
       const res = await once(url, method, headers, body, { agent: agents[protocol], lookup, signal: combined }).catch((error: unknown) => {
-        throw toTransportError(error, timeout.aborted);
+        // Our own deadline, or the caller's (the engine's per-send deadline): both are timeouts.
+        const timedOut = timeout.aborted || (combined.reason instanceof Error && combined.reason.name === 'TimeoutError');
+        throw toTransportError(error, timedOut);
       });
       const location = res.headers.location;
       if (!REDIRECTS.has(res.status) || location === undefined) return res;
