@@ -179,7 +179,7 @@ export class DeliveryPump {
       await this.fail(row, error, performance.now() - started);
       return;
     }
-    const recorded = await this.recordSent({ id: row.id, token: row.lease_token, now: this.ctx.clock(), durationMs: performance.now() - started });
+    const recorded = await this.recordSent({ id: row.id, channelId: row.channel_id, token: row.lease_token, now: this.ctx.clock(), durationMs: performance.now() - started });
     if (!recorded) this.ctx.log.warn({ delivery: row.id }, 'delivery sent after its lease expired; another engine may send it again');
   }
 
@@ -263,7 +263,7 @@ export class DeliveryPump {
           policy,
         );
     const disabled = await withTransaction(this.ctx.pool, async (client) => {
-      const recorded = await recordFailure(client, { id: row.id, token: row.lease_token, now, durationMs, error: transportError.message, retryAt });
+      const recorded = await recordFailure(client, { id: row.id, channelId: row.channel_id, token: row.lease_token, now, durationMs, error: transportError.message, retryAt });
       if (!recorded || !transportError.permanent || row.kind === 'notice') return false;
       if (!(await disableChannel(client, row.channel_id, now, transportError.message))) return false;
       await queueNotice(client, row, transportError.message, now);

@@ -86,7 +86,8 @@ export async function markChecksDown(client: pg.PoolClient, transitions: readonl
           set status = 'down',
               alert_after = null
          from decided d
-        where c.id = d.id
+        where c.id = any($1::int[])
+          and c.id = d.id
           and c.status = d.old_status
        returning c.id, d.old_status, d.flip_at
      )
@@ -107,7 +108,8 @@ export async function setAlertAfter(db: Queryable, ids: readonly number[], alert
     `update checks c
         set alert_after = d.alert_after
        from unnest($1::int[], $2::timestamptz[]) as d (id, alert_after)
-      where c.id = d.id`,
+      where c.id = any($1::int[])
+        and c.id = d.id`,
     [ids, alertAfter],
   );
 }
@@ -188,7 +190,11 @@ export async function summaryFacts(db: Queryable, checkIds: readonly number[], t
             lp.remote_addr as ping_remote_addr, lp.method as ping_method,
             lp.exit_status as ping_exit_status, lp.body as ping_body
        from unnest($1::int[], $2::timestamptz[]) with ordinality as i (check_id, at, ord)
-       join checks c on c.id = i.check_id
+       cross join lateral (
+              select *
+                from checks
+               where id = i.check_id
+               limit 1) c
        join projects p on p.id = c.project_id
        left join lateral (
               select n, kind, created_at, scheme, remote_addr, method, exit_status, body

@@ -140,18 +140,24 @@ export async function claimDeliveries(db: Queryable, o: ClaimOptions): Promise<C
         where d.state = 'pending'
           and d.next_attempt_at <= $2
         for update of d skip locked
+     ), claimed as (
+       update deliveries d
+          set next_attempt_at = $3,
+              lease_token = $4,
+              attempts = d.attempts + 1
+         from due
+        where d.id = due.id
+       returning d.id, d.kind, d.channel_id, d.channel_kind, d.check_id, d.flip_id, d.status, d.event_at,
+                 d.queued_at, d.summary, d.code, d.attempts, d.lease_token
      )
-     update deliveries d
-        set next_attempt_at = $3,
-            lease_token = $4,
-            attempts = d.attempts + 1
-       from due, channels c
-      where d.id = due.id
-        and c.id = d.channel_id
-     returning d.id, d.kind, d.channel_id, d.channel_kind, d.check_id, d.flip_id, d.status, d.event_at,
-               d.queued_at, d.summary, d.code, d.attempts, d.lease_token, c.code as channel_code,
-               c.name as channel_name, c.config as channel_config, c.disabled as channel_disabled,
-               c.unsubscribe_key as channel_unsubscribe_key, c.project_id`,
+     select claimed.*, c.code as channel_code, c.name as channel_name, c.config as channel_config,
+            c.disabled as channel_disabled, c.unsubscribe_key as channel_unsubscribe_key, c.project_id
+       from claimed
+       cross join lateral (
+              select code, name, config, disabled, unsubscribe_key, project_id
+                from channels
+               where id = claimed.channel_id
+               limit 1) c`,
     [o.kind, o.now, o.leaseUntil, o.token, o.limit, o.busyChannels, o.perChannel],
   );
   return rows.sort((a, b) => a.id - b.id);
@@ -159,6 +165,8 @@ export async function claimDeliveries(db: Queryable, o: ClaimOptions): Promise<C
 
 export interface Outcome {
   id: number;
+  /** The delivery's channel (lets the batch statement reach channels by index). */
+  channelId: number;
   token: string;
   now: Date;
   durationMs: number;
@@ -220,7 +228,8 @@ export async function recordSentBatch(db: Queryable, outcomes: readonly Outcome[
               last_error = '',
               lease_token = null
          from o
-        where d.id = o.id
+        where d.id = any($1::bigint[])
+          and d.id = o.id
           and d.lease_token = o.token
           and d.state = 'pending'
        returning d.id, d.kind, d.channel_id, d.check_id, d.status, o.at, o.duration_ms
@@ -238,10 +247,17 @@ export async function recordSentBatch(db: Queryable, outcomes: readonly Outcome[
                  from done
                 where kind <> 'notice'
                 order by channel_id, at desc) x
-        where c.id = x.channel_id
+        where c.id = any($5::int[])
+          and c.id = x.channel_id
      )
      select id from done`,
-    [outcomes.map((o) => o.id), outcomes.map((o) => o.token), outcomes.map((o) => o.now), outcomes.map((o) => Math.round(o.durationMs))],
+    [
+      outcomes.map((o) => o.id),
+      outcomes.map((o) => o.token),
+      outcomes.map((o) => o.now),
+      outcomes.map((o) => Math.round(o.durationMs)),
+      outcomes.map((o) => o.channelId),
+    ],
   );
   return rows.map((r) => r.id);
 }
