@@ -65,3 +65,48 @@ t.test('trusted proxy ranges match IPv4, IPv6 and IPv4-mapped addresses', async 
   t.equal(parseCidr('::1/129'), null);
   t.equal(parseCidr('1.2.3.4/'), null);
 });
+
+t.test('email, alert and integration settings have Healthchecks-like defaults', async (t) => {
+  const config = loadConfig({});
+  t.same(config.email, { host: null, port: 587, useTls: true, useSsl: false, user: null, password: null, from: 'cronwarden@localhost' });
+  t.same(config.alerts, { retryHorizonSeconds: 86_400 });
+  t.equal(config.integrations.allowPrivateIps, false);
+  t.same(config.integrations.allowedNetworks, []);
+  t.equal(config.integrations.webhooksEnabled, true);
+});
+
+t.test('SMTP settings are read, the password also from a file', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-config-'));
+  writeFileSync(path.join(dir, 'smtp'), 'hunter2\n');
+  const config = loadConfig({
+    EMAIL_HOST: 'smtp.example.org',
+    EMAIL_PORT: '465',
+    EMAIL_USE_TLS: 'false',
+    EMAIL_USE_SSL: 'true',
+    EMAIL_HOST_USER: 'alerts',
+    EMAIL_HOST_PASSWORD_FILE: path.join(dir, 'smtp'),
+    DEFAULT_FROM_EMAIL: 'Cronwarden <alerts@example.org>',
+    INTEGRATIONS_ALLOWED_NETWORKS: '10.1.2.0/24',
+    ALERTS_RETRY_HORIZON: '3600',
+  });
+  t.same(config.email, {
+    host: 'smtp.example.org',
+    port: 465,
+    useTls: false,
+    useSsl: true,
+    user: 'alerts',
+    password: 'hunter2',
+    from: 'Cronwarden <alerts@example.org>',
+  });
+  t.equal(config.alerts.retryHorizonSeconds, 3600);
+  t.ok(inRanges('10.1.2.3', config.integrations.allowedNetworks));
+});
+
+t.test('STARTTLS and implicit TLS together are refused, with the other problems', async (t) => {
+  const error = t.throws(() => loadConfig({ EMAIL_USE_SSL: 'true', ALERTS_RETRY_HORIZON: '5', INTEGRATIONS_ALLOW_PRIVATE_IPS: 'yes' })) as ConfigError;
+  t.match(error.problems, [
+    /^ALERTS_RETRY_HORIZON: must be an integer from 60/,
+    /^INTEGRATIONS_ALLOW_PRIVATE_IPS: must be exactly "true" or "false"/,
+    /^EMAIL_USE_TLS and EMAIL_USE_SSL: set at most one/,
+  ]);
+});

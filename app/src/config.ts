@@ -26,6 +26,39 @@ export interface Config {
   /** Peers whose X-Forwarded-For and X-Forwarded-Proto headers are believed. */
   readonly trustedProxies: readonly Cidr[];
   readonly logLevel: string;
+  /** Outbound email (alerts, notices); null host: email is not configured. */
+  readonly email: EmailSettings;
+  /** The alert engine (`cronwarden alerts`). */
+  readonly alerts: AlertSettings;
+  /** Outbound requests made by integrations. */
+  readonly integrations: IntegrationSettings;
+}
+
+export interface EmailSettings {
+  /** SMTP server; null when unset (email channels then fail with a retryable error). */
+  readonly host: string | null;
+  readonly port: number;
+  /** STARTTLS required on a plain connection (Healthchecks' EMAIL_USE_TLS). */
+  readonly useTls: boolean;
+  /** TLS from the first byte, usually port 465 (EMAIL_USE_SSL). */
+  readonly useSsl: boolean;
+  readonly user: string | null;
+  readonly password: string | null;
+  /** From: of every email ("Cronwarden <alerts@example.org>" or a bare address). */
+  readonly from: string;
+}
+
+export interface AlertSettings {
+  /** Seconds after queueing during which a failing delivery is retried. */
+  readonly retryHorizonSeconds: number;
+}
+
+export interface IntegrationSettings {
+  /** Let integrations reach private, loopback and link-local addresses. */
+  readonly allowPrivateIps: boolean;
+  /** Private ranges reachable anyway (an internal chat server), when allowPrivateIps is false. */
+  readonly allowedNetworks: readonly Cidr[];
+  readonly webhooksEnabled: boolean;
 }
 
 export interface Cidr {
@@ -64,7 +97,27 @@ export function loadConfig(env: Env = process.env): Config {
     port: reader.integer('PORT', 8000, 0, 65535),
     trustedProxies: reader.cidrs('TRUSTED_PROXIES', '127.0.0.1/8,::1/128'),
     logLevel: reader.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    email: {
+      host: reader.string('EMAIL_HOST', '') || null,
+      port: reader.integer('EMAIL_PORT', 587, 1, 65535),
+      useTls: reader.boolean('EMAIL_USE_TLS', true),
+      useSsl: reader.boolean('EMAIL_USE_SSL', false),
+      user: reader.string('EMAIL_HOST_USER', '') || null,
+      password: reader.secret('EMAIL_HOST_PASSWORD'),
+      from: reader.string('DEFAULT_FROM_EMAIL', 'cronwarden@localhost'),
+    },
+    alerts: {
+      retryHorizonSeconds: reader.integer('ALERTS_RETRY_HORIZON', 86_400, 60, 30 * 86_400),
+    },
+    integrations: {
+      allowPrivateIps: reader.boolean('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
+      allowedNetworks: reader.cidrs('INTEGRATIONS_ALLOWED_NETWORKS', ''),
+      webhooksEnabled: reader.boolean('WEBHOOKS_ENABLED', true),
+    },
   };
+  if (config.email.useTls && config.email.useSsl) {
+    reader.problems.push('EMAIL_USE_TLS and EMAIL_USE_SSL: set at most one of them to true');
+  }
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return Object.freeze(config);
 }

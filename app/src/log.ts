@@ -11,6 +11,8 @@ const REDACTED_PATHS = [
   'config.databaseUrl',
   'password',
   '*.password',
+  'email.password',
+  'config.email.password',
   'apiKey',
   '*.apiKey',
   'req.headers["x-api-key"]',

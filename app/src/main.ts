@@ -16,9 +16,10 @@ const serve = (roles: string[]): Command['load'] => async () => {
 };
 
 const commands: Record<string, Command> = {
-  all: { summary: 'run every role in one process (what `npm start` runs)', load: serve(['web']) },
+  all: { summary: 'run every role in one process (what `npm start` runs)', load: serve(['web', 'alerts']) },
   web: { summary: 'serve the management API and the ping endpoints', load: serve(['web']) },
   ping: { summary: 'serve the ping endpoints only', load: serve(['ping']) },
+  alerts: { summary: 'run the alert engine: deadlines, notifications, retries', load: serve(['alerts']) },
   migrate: { summary: 'apply pending database migrations, then exit', load: () => import('./cli/migrate.ts') },
   project: { summary: 'create and list projects, list and rotate their keys', load: () => import('./cli/project.ts') },
   user: { summary: 'create users and their account API keys', load: () => import('./cli/user.ts') },

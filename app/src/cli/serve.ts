@@ -1,3 +1,4 @@
+import { createAlertEngine } from '../alerts/engine.ts';
 import type { AppContext } from '../context.ts';
 import { openDatabase } from '../db/open.ts';
 import { createHttpServer, listen } from '../http/server.ts';
@@ -28,6 +29,13 @@ export async function serve(roles: string[], args: string[]): Promise<number> {
           server.closeIdleConnections();
         }),
     );
+  }
+
+  if (roles.includes('alerts')) {
+    const engine = createAlertEngine(ctx);
+    engine.start();
+    // Sends in flight get 10 s to finish; the rest give their leases back for another engine.
+    stops.push(() => engine.stop(10_000));
   }
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

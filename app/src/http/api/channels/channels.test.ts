@@ -1,27 +1,11 @@
 import t from 'tap';
-import { ChannelConfigError, channelKinds, type ChannelKind } from '../../../integrations/registry.ts';
 import { insertChannel, insertCheck } from '../../../testing/fixtures.ts';
 import { apiFixture } from '../testing.ts';
 
-// The registry is empty until the alert engine's integrations land; this kind stands in for
-// them. It validates like a real one: a required https URL, normalised.
-const testKind: ChannelKind = {
-  kind: 'test-webhook',
-  label: 'Test webhook',
-  parseConfig(raw: unknown) {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ChannelConfigError('config must be an object');
-    const url = (raw as { url?: unknown }).url;
-    if (typeof url !== 'string' || !url.trim().startsWith('https://')) throw new ChannelConfigError('url must start with https://');
-    const retries = (raw as { retries?: unknown }).retries ?? 3;
-    return { url: url.trim(), retries };
-  },
-};
-
-t.before(() => {
-  (channelKinds as ChannelKind[]).push(testKind);
-});
-t.teardown(() => {
-  (channelKinds as ChannelKind[]).splice(channelKinds.indexOf(testKind), 1);
+// Channels of the real webhook kind: its parseConfig validates and normalises the settings.
+const hook = (url_down: string, extra: Record<string, unknown> = {}) => ({
+  method_down: 'GET', url_down, body_down: '', headers_down: {},
+  method_up: 'GET', url_up: '', body_up: '', headers_up: {}, ...extra,
 });
 
 t.test('the list shows the project\'s channels as {"id", "name", "kind"} and needs a read-write key', async (t) => {
@@ -38,17 +22,17 @@ t.test('create validates the kind and its settings, links the checks asked for, 
   const f = await apiFixture(t);
   const check = await insertCheck(f.pool, f.project.id);
   await insertCheck(f.pool, f.project.id);
-  const res = await f.api('/api/v3/channels/', { json: { kind: 'test-webhook', name: 'Hook', config: { url: ' https://example.org/hook ', retries: 5 }, checks: check.code } });
+  const res = await f.api('/api/v3/channels/', { json: { kind: 'webhook', name: 'Hook', config: { url_down: ' https://example.org/hook ', method_down: 'post', reminder_interval: 3600 }, checks: check.code } });
   const doc = (await res.json()) as Record<string, unknown>;
   t.equal(res.status, 201, JSON.stringify(doc));
   t.same(Object.keys(doc), ['id', 'name', 'kind', 'config', 'checks']);
-  t.same([doc.name, doc.kind, doc.config, doc.checks], ['Hook', 'test-webhook', { url: 'https://example.org/hook', retries: 5 }, check.code]);
+  t.same([doc.name, doc.kind, doc.config, doc.checks], ['Hook', 'webhook', hook('https://example.org/hook', { method_down: 'POST', reminder_interval: 3600 }), check.code]);
   const { rows } = await f.pool.query('select project_id, kind, name, config, created_at from channels where code = $1', [doc.id]);
-  t.same(rows, [{ project_id: f.project.id, kind: 'test-webhook', name: 'Hook', config: { url: 'https://example.org/hook', retries: 5 }, created_at: f.clock.read() }]);
+  t.same(rows, [{ project_id: f.project.id, kind: 'webhook', name: 'Hook', config: hook('https://example.org/hook', { method_down: 'POST', reminder_interval: 3600 }), created_at: f.clock.read() }]);
   t.same((await f.pool.query('select count(*)::int as n from check_channels')).rows, [{ n: 1 }]);
-  const all = (await (await f.api('/api/v3/channels/', { json: { kind: 'test-webhook', config: { url: 'https://x' }, checks: '*' } })).json()) as { checks: string };
+  const all = (await (await f.api('/api/v3/channels/', { json: { kind: 'webhook', config: { url_down: 'https://x' }, checks: '*' } })).json()) as { checks: string };
   t.equal(all.checks.split(',').length, 2, '"*" links every check');
-  const none = (await (await f.api('/api/v3/channels/', { json: { kind: 'test-webhook', config: { url: 'https://x' } } })).json()) as { checks: string };
+  const none = (await (await f.api('/api/v3/channels/', { json: { kind: 'webhook', config: { url_down: 'https://x' } } })).json()) as { checks: string };
   t.equal(none.checks, '', 'no checks unless asked');
 });
 
@@ -59,37 +43,38 @@ t.test('create refuses bad input with a clear error and stores nothing', async (
     [{}, 'json validation error: kind is missing'],
     [{ kind: 5 }, 'json validation error: kind is not a string'],
     [{ kind: 'carrier-pigeon' }, 'json validation error: kind has unexpected value'],
-    [{ kind: 'test-webhook', name: null, config: { url: 'https://x' } }, 'json validation error: name is not a string'],
-    [{ kind: 'test-webhook', name: 'n'.repeat(101), config: { url: 'https://x' } }, 'json validation error: name is too long'],
-    [{ kind: 'test-webhook' }, 'url must start with https://'],
-    [{ kind: 'test-webhook', config: 'https://x' }, 'config must be an object'],
-    [{ kind: 'test-webhook', config: { url: 'http://plain' } }, 'url must start with https://'],
-    [{ kind: 'test-webhook', config: { url: 'https://x' }, checks: theirs.code }, `invalid check identifier: ${theirs.code}`],
-    [{ kind: 'test-webhook', config: { url: 'https://x' }, checks: ',' }, 'empty check identifier'],
-    [{ kind: 'test-webhook', config: { url: 'https://x' }, checks: 7 }, 'json validation error: checks is not a string'],
+    [{ kind: 'webhook', name: null, config: { url_down: 'https://x' } }, 'json validation error: name is not a string'],
+    [{ kind: 'webhook', name: 'n'.repeat(101), config: { url_down: 'https://x' } }, 'json validation error: name is too long'],
+    [{ kind: 'webhook' }, 'url_down or url_up must be set'],
+    [{ kind: 'webhook', config: 'https://x' }, 'config must be a JSON object'],
+    [{ kind: 'webhook', config: { url_down: 'ftp://no' } }, 'url_down must start with http:// or https://'],
+    [{ kind: 'webhook', config: { url_down: 'https://x', reminder_interval: 5 } }, 'reminder_interval must be 0 (no reminders) or from 300 to 2592000 seconds'],
+    [{ kind: 'webhook', config: { url_down: 'https://x' }, checks: theirs.code }, `invalid check identifier: ${theirs.code}`],
+    [{ kind: 'webhook', config: { url_down: 'https://x' }, checks: ',' }, 'empty check identifier'],
+    [{ kind: 'webhook', config: { url_down: 'https://x' }, checks: 7 }, 'json validation error: checks is not a string'],
   ];
   for (const [json, error] of cases) {
     const res = await f.api('/api/v3/channels/', { json });
     t.same([res.status, await res.json()], [400, { error }], JSON.stringify(json));
   }
   t.same((await f.pool.query('select count(*)::int as n from channels')).rows, [{ n: 0 }]);
-  t.equal((await f.api('/api/v3/channels/', { key: f.ro, json: { kind: 'test-webhook', config: { url: 'https://x' } } })).status, 401);
+  t.equal((await f.api('/api/v3/channels/', { key: f.ro, json: { kind: 'webhook', config: { url_down: 'https://x' } } })).status, 401);
 });
 
 t.test('update changes only what is given and parses the settings again', async (t) => {
   const f = await apiFixture(t);
   const check = await insertCheck(f.pool, f.project.id);
-  const channel = await insertChannel(f.pool, f.project.id, { kind: 'test-webhook', name: 'Old', config: { url: 'https://old', retries: 3 }, checkIds: [check.id] });
+  const channel = await insertChannel(f.pool, f.project.id, { kind: 'webhook', name: 'Old', config: { url_down: 'https://old' }, checkIds: [check.id] });
   await f.pool.query("update channels set disabled = true, last_error = 'HTTP 410' where id = $1", [channel.id]);
   const renamed = await f.api(`/api/v3/channels/${channel.code}`, { json: { name: 'New' } });
   t.equal(renamed.status, 200);
-  t.same(await renamed.json(), { id: channel.code, name: 'New', kind: 'test-webhook', config: { url: 'https://old', retries: 3 }, checks: check.code });
-  const bad = await f.api(`/api/v3/channels/${channel.code}`, { json: { name: 'Lost', config: { url: 'ftp://no' } } });
-  t.same([bad.status, await bad.json()], [400, { error: 'url must start with https://' }]);
-  const moved = await f.api(`/api/v3/channels/${channel.code}`, { json: { config: { url: 'https://new' }, checks: '' } });
-  t.same(((await moved.json()) as { config: unknown; checks: string }), { id: channel.code, name: 'New', kind: 'test-webhook', config: { url: 'https://new', retries: 3 }, checks: '' });
+  t.same(await renamed.json(), { id: channel.code, name: 'New', kind: 'webhook', config: { url_down: 'https://old' }, checks: check.code });
+  const bad = await f.api(`/api/v3/channels/${channel.code}`, { json: { name: 'Lost', config: { url_down: 'ftp://no' } } });
+  t.same([bad.status, await bad.json()], [400, { error: 'url_down must start with http:// or https://' }]);
+  const moved = await f.api(`/api/v3/channels/${channel.code}`, { json: { config: { url_down: 'https://new' }, checks: '' } });
+  t.same(((await moved.json()) as { config: unknown; checks: string }), { id: channel.code, name: 'New', kind: 'webhook', config: hook('https://new'), checks: '' });
   const { rows } = await f.pool.query('select name, config, disabled, last_error from channels where id = $1', [channel.id]);
-  t.same(rows, [{ name: 'New', config: { url: 'https://new', retries: 3 }, disabled: false, last_error: '' }], 're-enabled with the new settings');
+  t.same(rows, [{ name: 'New', config: hook('https://new'), disabled: false, last_error: '' }], 're-enabled with the new settings');
   t.same((await f.pool.query('select count(*)::int as n from check_channels')).rows, [{ n: 0 }]);
 });
 

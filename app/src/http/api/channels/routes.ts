@@ -7,6 +7,8 @@ import {
   unlinkOtherChecks, updateChannel, type ChannelRecord,
 } from '../../../db/queries/channels.ts';
 import { listCheckCodes } from '../../../db/queries/checks.ts';
+import { channelByCode } from '../../../db/queries/channel-alerts.ts';
+import { sendTestNotification } from '../../../alerts/test-send.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import { authorizeWrite, type ProjectAuth } from '../auth.ts';
 import { UUID_PATTERN, endpoint, param, withCode, type ApiScope } from '../endpoint.ts';
@@ -73,6 +75,22 @@ export function channelRoutes(scope: ApiScope): express.Router {
         const checks = await linkedCheckCodes(ctx.pool, channel.id);
         if (!(await deleteChannel(ctx.pool, channel.id))) throw new NotFoundError();
         res.json(presentChannelDetail(channel, checks));
+      },
+    })),
+  );
+
+  // Cronwarden's extension: one test notification through the channel, now (docs/alerts.md).
+  router.all(
+    '/channels/:code/test',
+    withCode(UUID_PATTERN, endpoint({
+      POST: async (req, res) => {
+        const auth = await authorizeWrite(scope, req);
+        const owned = await ownChannel(ctx.pool, auth, param(req, 'code'));
+        const channel = await channelByCode(ctx.pool, owned.code);
+        if (!channel) throw new NotFoundError();
+        const result = await sendTestNotification(ctx, channel, { code: auth.project.code, name: auth.project.name });
+        if (result.ok) res.json({ status: 'sent', direction: result.direction });
+        else res.status(502).json({ error: `Could not send a test notification: ${result.error}`, permanent: result.permanent });
       },
     })),
   );

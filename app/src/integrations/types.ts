@@ -1,0 +1,101 @@
+// The contract between the alert engine and one integration (one folder per kind). An
+// integration validates its own settings, says which directions it ignores, and sends; the
+// engine owns retries, ordering, leases and logging, so an integration never loops or sleeps.
+import type { Config } from '../config.ts';
+import type { Direction } from '../core/selection.ts';
+import type { Summary } from '../core/summary.ts';
+import type { Logger } from '../log.ts';
+import type { HttpClient } from './http.ts';
+import type { MailSender } from './email/sender.ts';
+
+export type { Direction };
+
+/** A settings problem; the message names the field and is shown to the API client as is. */
+export class ChannelConfigError extends Error {
+  override name = 'ChannelConfigError';
+}
+
+/**
+ * A failed send. `permanent` means retrying cannot help (a webhook answering 404, a revoked
+ * token): the channel is disabled, as Healthchecks does. Otherwise the engine retries with
+ * backoff, or after `retryAfter` seconds if the target said when (HTTP Retry-After).
+ */
+export class TransportError extends Error {
+  override name = 'TransportError';
+  readonly permanent: boolean;
+  /** Seconds the target asked us to wait; null when it did not say. */
+  readonly retryAfter: number | null;
+
+  constructor(message: string, options: { permanent?: boolean; retryAfter?: number | null } = {}) {
+    super(message);
+    this.permanent = options.permanent ?? false;
+    this.retryAfter = options.retryAfter ?? null;
+  }
+}
+
+/** What the rest of the app needs to know about a channel kind without sending anything. */
+export interface ChannelKind {
+  /** Stored in channels.kind and used in the API: "email", "webhook", "slack", ... */
+  readonly kind: string;
+  /** Human name: "Email", "Webhook", "Slack". */
+  readonly label: string;
+  /**
+   * Validates settings from the API or UI and returns the normalised JSON to store in
+   * channels.config; throws ChannelConfigError. Unknown keys are dropped. Idempotent:
+   * parsing the stored result again gives the same result.
+   */
+  parseConfig(raw: unknown): unknown;
+}
+
+/** One message to send: a flip, a reminder, or a test from the API. */
+export interface Notice {
+  /** Idempotency key: the same for every attempt of one delivery (a UUID). */
+  readonly code: string;
+  readonly direction: Direction;
+  readonly summary: Summary;
+  /** The channel being notified (email needs its unsubscribe link). */
+  readonly channel: { readonly code: string; readonly name: string; readonly unsubscribeKey: string };
+  /** When this attempt is made; messages say "3 hours ago" relative to it. */
+  readonly now: Date;
+}
+
+/** What a send may use. Nothing else: no globals, no process.env. */
+export interface SendContext {
+  readonly config: Config;
+  /** Outbound HTTP with timeouts, a redirect limit and the private-address guard. */
+  readonly http: HttpClient;
+  /** The SMTP sender configured by EMAIL_*. */
+  readonly mail: MailSender;
+  readonly log: Logger;
+  /** Aborted when the engine shuts down or the send outlives its time. */
+  readonly signal: AbortSignal;
+}
+
+/** What one integration folder provides; `C` is its parsed settings. */
+export interface IntegrationSpec<C> {
+  readonly kind: string;
+  readonly label: string;
+  /** Validates and normalises the integration's own settings (common keys are removed first). */
+  parseConfig(raw: Record<string, unknown>): C;
+  /** True when the channel ignores `direction` (no request is made, no notification logged). */
+  isNoop(config: C, direction: Direction): boolean;
+  /** Sends once; resolves on success, throws TransportError on failure. Never retries itself. */
+  send(config: C, notice: Notice, ctx: SendContext): Promise<void>;
+  /** Sends of this kind in flight at once in one engine process (default 16). */
+  readonly maxConcurrency?: number;
+}
+
+/** A channel's stored settings, parsed and ready to send. */
+export interface OpenChannel {
+  /** Seconds between reminders while a check stays down; 0 = none. */
+  readonly reminderInterval: number;
+  isNoop(direction: Direction): boolean;
+  send(notice: Notice, ctx: SendContext): Promise<void>;
+}
+
+/** An integration as the registry and the engine see it, whatever its settings type. */
+export interface Integration extends ChannelKind {
+  readonly maxConcurrency: number;
+  /** Parses stored settings; throws ChannelConfigError when they are not valid any more. */
+  open(config: unknown): OpenChannel;
+}
