@@ -113,7 +113,7 @@ function walk(tokens: readonly Token[], stack: VarValue[], where: string, out: O
     } else {
       const value = lookup(stack, token.name);
       if (value === undefined) throw new TemplateError(`${where}:${token.line}: section {{#${token.name}}} is not defined`);
-      const items = Array.isArray(value) ? value : value === false || value === null ? [] : [value];
+      const items = Array.isArray(value) ? value : value === false || value === null || value === '' ? [] : [value];
       if (token.inverted) {
         if (items.length === 0) walk(token.children, stack, where, out);
       } else {
