@@ -94,9 +94,12 @@ export function unitChange(want: UnitWant, have: UnitHave, ctx: PlanContext): Ch
     summary.push(`${act.verb} ${want.name}: ${act.reason}`);
     if (act.verb !== 'stop' && want.settle > 0) steps.push(settleCheck(want));
   }
-  const markers = [have.pendingRestart.exists ? pendingMarker(want.name, 'restart') : null, have.pendingReload.exists ? pendingMarker(want.name, 'reload') : null];
-  const clear = markers.filter((m): m is string => m !== null);
-  if (clear.length > 0) steps.push(run(sh`rm -f -- ${clear}`));
+  // Markers may also be written by earlier changes of this same run, after these facts were
+  // read: clear both whenever the unit was (re)started, reloaded or asked to be.
+  const asked = have.pendingRestart.exists || have.pendingReload.exists || ctx.notified.has(want.name);
+  if (asked || (act !== null && act.verb !== 'stop')) {
+    steps.push(run(sh`rm -f -- ${[pendingMarker(want.name, 'restart'), pendingMarker(want.name, 'reload')]}`));
+  }
   return steps.length === 0 ? null : { summary, ...(file.diff ? { diff: file.diff } : {}), steps };
 }
 
