@@ -29,7 +29,9 @@ const NAME = /^(\.|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
 
 /** Drops the line around a tag that stands alone on it (sections and comments), as Mustache does. */
 function standalone(source: string): string {
-  return source.replace(/^[ \t]*(\{\{\s*[#^/!][^}]*\}\})[ \t]*(\r?\n|$)/gm, '$1');
+  // The line break moves inside the tag (where whitespace is ignored), so line numbers in error
+  // messages still match the template file.
+  return source.replace(/^[ \t]*(\{\{\s*[#^/!][^}]*?)\s*\}\}[ \t]*(\r?\n|$)/gm, (_, tag: string, eol: string) => `${tag}${eol}}}`);
 }
 
 /** Parses `source`; throws TemplateError naming `name` and the line of the problem. */
@@ -86,6 +88,8 @@ interface Out {
   text: string[];
   masked: string[];
   secrets: Set<Secret>;
+  /** The output as literal text and Secret objects, for consumers that keep secrets opaque. */
+  parts: (string | Secret)[];
 }
 
 function emit(value: VarValue | undefined, token: { name: string; line: number }, where: string, out: Out): void {
@@ -94,9 +98,11 @@ function emit(value: VarValue | undefined, token: { name: string; line: number }
     out.text.push(value.reveal());
     out.masked.push(value.label);
     out.secrets.add(value);
+    out.parts.push(value);
   } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
     out.text.push(String(value));
     out.masked.push(String(value));
+    out.parts.push(String(value));
   } else {
     const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : 'a mapping';
     throw new TemplateError(`${where}:${token.line}: {{${token.name}}} is ${what}, not text (use a section for lists)`);
@@ -108,6 +114,7 @@ function walk(tokens: readonly Token[], stack: VarValue[], where: string, out: O
     if (token.kind === 'text') {
       out.text.push(token.text);
       out.masked.push(token.text);
+      out.parts.push(token.text);
     } else if (token.kind === 'var') {
       emit(lookup(stack, token.name), token, where, out);
     } else {
@@ -125,9 +132,16 @@ function walk(tokens: readonly Token[], stack: VarValue[], where: string, out: O
 
 /** Renders `source` (named `name` in errors) with `vars`; throws TemplateError. */
 export function renderTemplate(source: string, name: string, vars: VarMap): Rendered {
-  const out: Out = { text: [], masked: [], secrets: new Set() };
+  const out: Out = { text: [], masked: [], secrets: new Set(), parts: [] };
   walk(parseTemplate(source, name), [vars], name, out);
   return { text: out.text.join(''), masked: out.masked.join(''), secrets: [...out.secrets] };
+}
+
+/** Renders a one-line template (a cron command) to text and Secret parts, secrets unrevealed. */
+export function renderParts(source: string, name: string, vars: VarMap): (string | Secret)[] {
+  const out: Out = { text: [], masked: [], secrets: new Set(), parts: [] };
+  walk(parseTemplate(source, name), [vars], name, out);
+  return out.parts;
 }
 
 /** Content made in code rather than from a template file (sysctl.d, crontabs): masked the same way. */

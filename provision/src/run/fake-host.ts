@@ -31,7 +31,14 @@ const WORD = `((?:'[^']*'|\\\\'|[^\\s'\\\\])+)`;
 
 export class FakeHost {
   readonly files = new Map<string, FakeFile>();
-  readonly dirs = new Set<string>(['/', '/etc', '/etc/systemd/system', '/var/lib', '/var/log']);
+  readonly dirs = new Map<string, { mode: string; owner: string; group: string }>(
+    ['/', '/etc', '/etc/systemd/system', '/var/lib', '/var/log', '/home'].map((d) => [d, { mode: '0755', owner: 'root', group: 'root' }]),
+  );
+  readonly users = new Map<string, { uid: number; home: string; shell: string; groups: string[] }>([['root', { uid: 0, home: '/root', shell: '/bin/bash', groups: ['root'] }]]);
+  readonly groups = new Map<string, number>([['root', 0], ['adm', 4]]);
+  readonly sysctl = new Map<string, string>([['net.core.somaxconn', '4096'], ['vm.swappiness', '60']]);
+  /** Tables the fake kernel has loaded (nftables.service start/reload loads ours). */
+  readonly nftTables = new Set<string>();
   readonly units = new Map<string, FakeUnit>();
   readonly packages = new Map<string, string>();
   readonly crontabs = new Map<string, string>();
@@ -80,6 +87,31 @@ export class FakeHost {
     if (command === 'systemctl daemon-reload') return ok();
     if ((m = command.match(new RegExp(`^systemctl (enable|disable|start|stop|restart|reload) -- ${WORD}$`)))) return this.systemctl(m[1] ?? '', unquote(m[2] ?? ''));
     if ((m = command.match(new RegExp(`^sleep \\d+; systemctl is-active -- ${WORD} \\|\\| true$`)))) return ok(this.units.get(unquote(m[1] ?? ''))?.active ? 'active\n' : 'activating\n');
+    if ((m = command.match(new RegExp(`^getent passwd -- ${WORD} && id -Gn -- ${WORD}$`)))) return this.getentUser(unquote(m[1] ?? ''));
+    if ((m = command.match(new RegExp(`^getent group -- ${WORD}$`)))) return this.getentGroup(unquote(m[1] ?? ''));
+    if (command.startsWith('useradd ')) return ok(this.useradd(command));
+    if ((m = command.match(new RegExp(`^groupadd (?:--system )?-- ${WORD}$`)))) return ok(this.put(() => this.groups.set(unquote(m?.[1] ?? ''), 1000 + this.groups.size)));
+    if ((m = command.match(new RegExp(`^usermod --(shell|groups|home) ${WORD} -- ${WORD}$`)))) return ok(this.usermod(m[1] ?? '', unquote(m[2] ?? ''), unquote(m[3] ?? '')));
+    if ((m = command.match(new RegExp(`^install -d -m (\\d+) -o ${WORD} -g ${WORD} -- ${WORD}$`)))) return ok(this.put(() => this.dirs.set(unquote(m?.[4] ?? ''), { mode: m?.[1] ?? '', owner: unquote(m?.[2] ?? ''), group: unquote(m?.[3] ?? '') })));
+    if ((m = command.match(new RegExp(`^chmod (\\d+) -- ${WORD}$`)))) return ok(this.attr(unquote(m[2] ?? ''), { mode: m[1] ?? '' }));
+    if ((m = command.match(new RegExp(`^chown -h -- ${WORD} ${WORD}$`)))) {
+      const [owner = '', group = ''] = unquote(m[1] ?? '').split(':');
+      return ok(this.attr(unquote(m[2] ?? ''), { owner, group }));
+    }
+    if ((m = command.match(/^sysctl -e -- (.*)$/))) return ok((m[1] ?? '').split(' ').filter((k) => this.sysctl.has(k)).map((k) => `${k} = ${this.sysctl.get(k)}\n`).join(''));
+    if ((m = command.match(new RegExp(`^sysctl -q -w ${WORD}$`)))) {
+      const [key = '', value = ''] = unquote(m[1] ?? '').split('=');
+      return ok(this.put(() => this.sysctl.set(key, value)));
+    }
+    if ((m = command.match(new RegExp(`^crontab -l -u ${WORD}$`)))) {
+      const tab = this.crontabs.get(unquote(m[1] ?? ''));
+      return tab === undefined ? { stdout: '', stderr: `no crontab for ${unquote(m[1] ?? '')}\n`, exitCode: 1 } : ok(tab);
+    }
+    if ((m = command.match(new RegExp(`^t=\\$\\(mktemp\\) && cat > "\\$t" && crontab -u ${WORD} "\\$t"`)))) return ok(this.put(() => this.crontabs.set(unquote(m?.[1] ?? ''), (stdin ?? Buffer.alloc(0)).toString('utf8'))));
+    if ((m = command.match(new RegExp(`^nft list table ${WORD} ${WORD} >/dev/null$`)))) {
+      const loaded = this.nftTables.has(`${unquote(m[1] ?? '')} ${unquote(m[2] ?? '')}`);
+      return loaded ? ok() : { stdout: '', stderr: 'Error: No such file or directory\n', exitCode: 1 };
+    }
     if (command.startsWith('systemctl status --no-pager')) return ok('● app.service - test unit\n   Active: activating (auto-restart)\nJan 01 app[1]: fatal: cannot bind\n');
     return { stdout: '', stderr: `fake host: unknown command: ${command}`, exitCode: 127 };
   }
@@ -87,8 +119,53 @@ export class FakeHost {
   private stat(path: string): string {
     const file = this.files.get(path);
     if (file) return `regular file|${Number.parseInt(file.mode, 8).toString(8)}|${file.owner}|${file.group}|${file.content.length}\n${file.content.toString('base64')}\n`;
-    if (this.dirs.has(path)) return 'directory|755|root|root|4096\n';
+    const dir = this.dirs.get(path);
+    if (dir) return `directory|${Number.parseInt(dir.mode, 8).toString(8)}|${dir.owner}|${dir.group}|4096\n`;
     return 'absent\n';
+  }
+
+  /** Runs a state change that prints nothing. */
+  private put(change: () => unknown): string {
+    change();
+    return '';
+  }
+
+  private attr(path: string, change: Partial<FakeFile>): string {
+    const target = this.files.get(path) ?? this.dirs.get(path);
+    if (target) Object.assign(target, change);
+    return '';
+  }
+
+  private getentUser(name: string): CommandOutput {
+    const user = this.users.get(name);
+    if (!user) return { stdout: '', stderr: '', exitCode: 2 };
+    return { stdout: `${name}:x:${user.uid}:${user.uid}::${user.home}:${user.shell}\n${user.groups.join(' ')}\n`, stderr: '', exitCode: 0 };
+  }
+
+  private getentGroup(name: string): CommandOutput {
+    const gid = this.groups.get(name);
+    return gid === undefined ? { stdout: '', stderr: '', exitCode: 2 } : { stdout: `${name}:x:${gid}:\n`, stderr: '', exitCode: 0 };
+  }
+
+  private useradd(command: string): string {
+    const words = [...command.matchAll(new RegExp(WORD, 'g'))].map((m) => unquote(m[1] ?? ''));
+    const name = words[words.length - 1] ?? '';
+    const flag = (f: string) => (words.includes(f) ? words[words.indexOf(f) + 1] ?? '' : '');
+    const home = flag('--home-dir');
+    const extra = flag('--groups');
+    this.groups.set(name, 1000 + this.groups.size);
+    this.users.set(name, { uid: 1000 + this.users.size, home, shell: flag('--shell'), groups: [name, ...(extra ? extra.split(',') : [])] });
+    this.dirs.set(home, { mode: '0755', owner: name, group: name });
+    return '';
+  }
+
+  private usermod(what: string, value: string, name: string): string {
+    const user = this.users.get(name);
+    if (!user) return '';
+    if (what === 'shell') user.shell = value;
+    if (what === 'home') user.home = value;
+    if (what === 'groups') user.groups = [user.groups[0] ?? name, ...(value ? value.split(',') : [])];
+    return '';
   }
 
   private show(name: string): string {
@@ -159,7 +236,7 @@ export class FakeHost {
     const target = unquote(command.match(new RegExp(`\\nmv -f -T -- ${WORD} ${WORD}\\n`))?.[2] ?? '');
     const mode = command.match(/\nchmod -- (\d+) /)?.[1] ?? '0644';
     const [owner = 'root', group = 'root'] = unquote(command.match(new RegExp(`\\nchown -- ${WORD} `))?.[1] ?? 'root:root').split(':');
-    if (command.includes('systemd-analyze verify') && !stdin.toString('utf8').includes('[Service]')) {
+    if (command.includes('systemd-analyze verify') && target.endsWith('.service') && !stdin.toString('utf8').includes('ExecStart=')) {
       return { stdout: '', stderr: 'app.service: Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.\nsystemd-analyze verify refused the new file; the live file is untouched\n', exitCode: 65 };
     }
     const previous = this.files.get(target);
@@ -178,6 +255,7 @@ export class FakeHost {
     if (verb === 'disable') unit.enabled = false;
     if (verb === 'stop') unit.active = false;
     if (verb === 'start' || verb === 'restart' || verb === 'reload') unit.active = !unit.crashes;
+    if (name === 'nftables.service' && unit.active) this.nftTables.add('inet cronwarden');
     return { stdout: '', stderr: '', exitCode: 0 };
   }
 
