@@ -20,6 +20,7 @@ const commands: Record<string, Command> = {
   web: { summary: 'serve the management API and the ping endpoints', load: serve(['web']) },
   ping: { summary: 'serve the ping endpoints only', load: serve(['ping']) },
   migrate: { summary: 'apply pending database migrations, then exit', load: () => import('./cli/migrate.ts') },
+  fleet: { summary: 'provision the fleet over SSH: plan, apply, doctor, lock (see docs/provisioning.md)', load: () => import('../../provision/src/cli.ts') },
 };
 
 function usage(): string {

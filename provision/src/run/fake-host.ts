@@ -45,6 +45,10 @@ export class FakeHost {
   readonly commands: string[] = [];
   /** Package installs that also write a file (to test re-planning after a broad change). */
   readonly packageFiles = new Map<string, { path: string; content: string }>();
+  /** Seconds this host's clock is ahead of the test machine's (for doctor). */
+  clockOffset = 0;
+  /** Percent of / in use (for doctor). */
+  diskUsed = 40;
   /** Called after each command with its text: lets a test change the host "behind our back". */
   tamper: ((command: string) => void) | null = null;
 
@@ -111,6 +115,14 @@ export class FakeHost {
     if ((m = command.match(new RegExp(`^nft list table ${WORD} ${WORD} >/dev/null$`)))) {
       const loaded = this.nftTables.has(`${unquote(m[1] ?? '')} ${unquote(m[2] ?? '')}`);
       return loaded ? ok() : { stdout: '', stderr: 'Error: No such file or directory\n', exitCode: 1 };
+    }
+    if (command === 'date +%s.%N') return ok(`${(Date.now() / 1000 + this.clockOffset).toFixed(9)}\n`);
+    if (command === 'df -P -k / /var') {
+      return ok(`Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 1000000 ${this.diskUsed * 10000} ${(100 - this.diskUsed) * 10000} ${this.diskUsed}% /\n/dev/sda1 1000000 ${this.diskUsed * 10000} ${(100 - this.diskUsed) * 10000} ${this.diskUsed}% /\n`);
+    }
+    if (command.startsWith('if [ -d /var/lib/cronwarden-fleet/lock ]; then rm -rf')) {
+      const held = this.files.delete('/var/lib/cronwarden-fleet/lock/holder');
+      return ok(held ? 'released\n' : 'free\n');
     }
     if (command.startsWith('systemctl status --no-pager')) return ok('● app.service - test unit\n   Active: activating (auto-restart)\nJan 01 app[1]: fatal: cannot bind\n');
     return { stdout: '', stderr: `fake host: unknown command: ${command}`, exitCode: 127 };
