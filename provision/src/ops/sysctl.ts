@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { fileFact, type FileState } from '../facts/files.ts';
 import { normalizeSysctl, sysctlFact, type SysctlValues } from '../facts/sysctl.ts';
 import { renderSysctl, SYSCTL_FILE } from '../render/sysctl.ts';
@@ -36,9 +35,4 @@ export function sysctlOperation(values: Readonly<Record<string, string>>): Opera
     plan: (have, ctx) => sysctlChange(values, have, ctx),
     precondition: ({ file, live }) => [file.exists ? file.sha256 : 'absent', live],
   };
-}
-
-/** Digest of content, for tests and reports. */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

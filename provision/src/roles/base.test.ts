@@ -72,13 +72,15 @@ t.test('role problems are all reported with host and key path', async (t) => {
   t.equal(problems.length, expected.length, problems.join('\n'));
 });
 
-t.test('secrets may not go into world-readable files or into unit files', async (t) => {
+t.test('secrets may not go into world-readable files or unit files, and units may not Require= the tunnel', async (t) => {
   const inv = parseInventory(
     `vars:
   heartbeat_url: { secret: heartbeat_url }
   base:
     files: [{ path: /etc/hb.env, template: systemd/fleet-heartbeat.env, mode: "0644" }]
-    units: [{ name: leak.service, template: ./leak.service }]
+    units:
+      - { name: leak.service, template: ./leak.service }
+      - { name: db.service, template: ./requires-wg.service }
 hosts: { app1: { address: 10.0.0.1 } }
 `,
     { file: new URL('./fixtures/fleet.yaml', import.meta.url).pathname, secrets },
@@ -86,6 +88,7 @@ hosts: { app1: { address: 10.0.0.1 } }
   const { problems } = baseRole(inv.hosts[0] ?? (undefined as never), fileTemplates(inv.file));
   t.match(problems[0], /\/etc\/hb\.env holds secrets \(heartbeat_url\) and must not be world-readable \(mode 0644\)/);
   t.match(problems[1], /unit files are world-readable: move heartbeat_url into an EnvironmentFile with mode 0600/);
+  t.match(problems[2], /units\[1\]\.template: Requires= toward wg-quick@: use Wants= and After=/);
   t.notOk(problems.join('').includes(CANARY));
 });
 

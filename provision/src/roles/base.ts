@@ -201,7 +201,11 @@ function readUnits(b: RoleBuilder, units: unknown[], at: Path): void {
       b.reader.problem([...at, i, 'template'], `unit files are world-readable: move ${content.secrets.map((s) => s.name).join(', ')} into an EnvironmentFile with mode 0600`);
       return;
     }
-    if (!name || (spec.template !== undefined && !content)) return;
+    // Requires= (or BindsTo=, PartOf=) toward wg-quick@ would stop or restart this unit whenever
+    // the tunnel is restarted: a PostgreSQL primary bounced by a WireGuard change.
+    const hard = content?.text.match(/^(Requires|Requisite|BindsTo|PartOf)=.*wg-quick@/m);
+    if (hard) b.reader.problem([...at, i, 'template'], `${hard[1]}= toward wg-quick@: use Wants= and After= so a tunnel restart does not restart this unit`);
+    if (!name || (spec.template !== undefined && !content) || hard) return;
     const running = b.reader.boolean(spec.running, [...at, i, 'running']) ?? true;
     b.add(
       unitOperation({

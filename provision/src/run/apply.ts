@@ -14,6 +14,8 @@ const STEP_TIMEOUT_MS = 600_000;
 export interface AppliedOp {
   readonly id: string;
   readonly summary: readonly string[];
+  /** The masked diff of the file it wrote, if any. */
+  readonly diff: string | null;
   /** Planned again at apply time because an earlier broad change (packages) altered its facts. */
   readonly replanned: boolean;
 }
@@ -92,7 +94,7 @@ export async function applyHost(transport: Transport, plan: HostPlan, options: A
     }
     notifyFrom(notified, op);
     if (op.broad) broadChanged = true;
-    applied.push({ id: op.id, summary: change.summary, replanned });
+    applied.push({ id: op.id, summary: change.summary, diff: change.diff ?? null, replanned });
   }
   return { applied, touched, error: null };
 }

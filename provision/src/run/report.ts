@@ -101,7 +101,10 @@ export function applyReport(result: FleetApplyResult, redactor: Redactor): Repor
     applied += done.length;
     if (result.lockRefused.length > 0 && o.error?.startsWith('not applied')) continue;
     lines.push(`${hostTitle(o)}: ${o.error !== null ? 'FAILED' : done.length === 0 ? 'nothing to change' : `applied ${done.length} change(s)`}`);
-    for (const a of done) lines.push(`  ✓ ${a.id}${a.replanned ? ' (planned again after an earlier package or user change)' : ''}`, ...a.summary.map((s) => `      ${s}`));
+    for (const a of done) {
+      lines.push(`  ✓ ${a.id}${a.replanned ? ' (planned again after an earlier package or user change)' : ''}`, ...a.summary.map((s) => `      ${s}`));
+      if (a.diff) lines.push(indent(a.diff, '        '));
+    }
     if (o.error !== null) {
       failed++;
       lines.push(indent(o.error, '  ✗ '));
@@ -128,7 +131,7 @@ export function applyReport(result: FleetApplyResult, redactor: Redactor): Repor
       address: `${o.host.address}:${o.host.port}`,
       status: o.error !== null ? 'failed' : converged(o) ? 'converged' : 'not-converged',
       error: o.error,
-      applied: (o.apply?.applied ?? []).map((a) => ({ op: a.id, summary: a.summary, replanned: a.replanned })),
+      applied: (o.apply?.applied ?? []).map((a) => ({ op: a.id, summary: a.summary, diff: a.diff, replanned: a.replanned })),
       replan: o.replan ? o.replan.ops.flatMap((p) => (p.change ? [changeJson(p.op.id, p.change)] : [])) : null,
     })),
     unlockProblems: result.unlockProblems,

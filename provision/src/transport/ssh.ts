@@ -7,7 +7,7 @@ import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { CommandOutput } from '../facts/types.ts';
 import type { Host } from '../inventory/types.ts';
 import { asArgument, sh, type ShellCommand } from '../shell.ts';
-import { fingerprint, hostKeyAlgorithms, lookupKnownHosts, parseKnownHosts, type KnownHostsEntry, type PublicKey } from './hostkeys.ts';
+import { blobType, fingerprint, hostKeyAlgorithms, lookupKnownHosts, parseKnownHosts, type KnownHostsEntry, type PublicKey } from './hostkeys.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS, TransportError, type Connector, type RunOptions, type Transport } from './types.ts';
 
 export interface SshOptions {
@@ -73,8 +73,7 @@ export class SshConnector implements Connector {
       keepaliveInterval: 5_000,
       keepaliveCountMax: 3,
       hostVerifier: (blob: Buffer) => {
-        const type = blob.subarray(4, 4 + blob.readUInt32BE(0)).toString('latin1');
-        offered = { type, blob: Buffer.from(blob) };
+        offered = { type: blobType(blob) ?? 'unknown', blob: Buffer.from(blob) };
         if (revoked.some((k) => k.blob.equals(blob))) return false;
         return accepted.some((k) => k.blob.equals(blob));
       },
