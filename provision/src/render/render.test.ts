@@ -125,3 +125,30 @@ t.test('a crontab starts with the managed header and escapes % for cron', async 
 t.test('the sysctl file lists keys sorted', async (t) => {
   t.equal(renderSysctl({ 'vm.swappiness': '10', 'net.core.somaxconn': '4096' }).text.split('\n').slice(1).join('\n'), 'net.core.somaxconn = 4096\nvm.swappiness = 10\n');
 });
+
+t.test('the shipped unit templates and ruleset pass the validators apply runs before they go live', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { nftValidator, systemdUnitValidator } = await import('../ops/validators.ts');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-validate-'));
+  const vars = { host: { name: 'app1', port: 22 }, heartbeat_minutes: 5, cronwarden_roles: 'web', cronwarden_bin: '/usr/bin/true', wireguard_unit: 'wg-quick@wg0.service', allow_tcp: [{ name: 'http', port: 80 }], allow_udp: [] };
+  const cases: [string, string, (tmp: string) => { text: string }][] = [
+    ['systemd/cronwarden.service', 'cronwarden.service', systemdUnitValidator('cronwarden.service').command],
+    ['systemd/fleet-heartbeat.service', 'fleet-heartbeat.service', systemdUnitValidator('fleet-heartbeat.service').command],
+    ['systemd/fleet-heartbeat.timer', 'fleet-heartbeat.timer', systemdUnitValidator('fleet-heartbeat.timer').command],
+    ['nftables/base.nft', 'nftables.conf', nftValidator.command],
+  ];
+  for (const [template, name, validate] of cases) {
+    const file = path.join(dir, `.${name}.fleet-test`);
+    writeFileSync(file, renderTemplate(readFileSync(new URL(template, repo), 'utf8'), template, vars).text);
+    const result = spawnSync('/bin/sh', ['-c', validate(file).text], { encoding: 'utf8' });
+    t.equal(result.status, 0, `${template}: ${result.stderr}`);
+  }
+  const broken = path.join(dir, 'broken');
+  writeFileSync(broken, '[Service]\nExecStart=relative/path\n');
+  t.not(spawnSync('/bin/sh', ['-c', systemdUnitValidator('x.service').command(broken).text]).status, 0, 'a broken unit is refused');
+  writeFileSync(broken, 'table inet x { chain c { tcp dport 99999 accept } }\n');
+  t.not(spawnSync('/bin/sh', ['-c', nftValidator.command(broken).text]).status, 0, 'a broken ruleset is refused');
+});

@@ -171,3 +171,14 @@ t.test('several hosts are reached in parallel over separate connections', async 
   const outputs = await Promise.all(transports.map((tr) => tr.run(sh`echo ${tr.host.name}`)));
   t.same(outputs.map((o) => o.stdout), ['a\n', 'b\n', 'c\n']);
 });
+
+t.test('a passphrase-protected key file is refused with advice to use the agent', async (t) => {
+  const sshd = await startTestSshd(t);
+  const locked = path.join(sshd.dir, 'locked');
+  const { spawnSync } = await import('node:child_process');
+  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'a passphrase', '-f', locked]);
+  const error = (await new SshConnector(noAgent).connect(sshd.host({ identityFile: locked })).catch((e: unknown) => e)) as TransportError;
+  t.type(error, TransportError);
+  t.equal(error.kind, 'auth');
+  t.match(error.message, /ssh-agent/);
+});

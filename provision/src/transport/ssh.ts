@@ -94,7 +94,12 @@ export class SshConnector implements Connector {
         client.end();
         reject(explainConnectError(error, where, host, offered, accepted, revoked, source));
       });
-      client.connect(config);
+      try {
+        client.connect(config);
+      } catch (error) {
+        // ssh2 throws here for a key it cannot use (encrypted without a passphrase, unknown format).
+        reject(new TransportError('auth', `cannot use identity_file ${host.identityFile ?? ''} for ${where}: ${(error as Error).message}; load a passphrase-protected key into ssh-agent instead`));
+      }
     });
     return new SshTransport(host, client);
   }
