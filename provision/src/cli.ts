@@ -190,7 +190,7 @@ async function lock(hosts: readonly Host[], release: boolean, force: boolean, op
       await transport.close();
     }
   });
-  const rows = results.map((r, i) => ({ host: (hosts[i] as Host).name, ok: r.status === 'fulfilled', state: r.status === 'fulfilled' ? r.value : options.redactor.redact(String(r.reason instanceof Error ? r.reason.message : r.reason)) }));
+  const rows = results.map((r) => ({ host: r.item.name, ok: r.status === 'fulfilled', state: r.status === 'fulfilled' ? r.value : options.redactor.redact(String(r.reason instanceof Error ? r.reason.message : r.reason)) }));
   const text = rows.map((r) => `${r.host}: ${r.ok ? r.state.replace(/\n/g, '\n    ') : `ERROR ${r.state}`}`).join('\n');
   output(`${text}\n`, { command: release ? 'lock release' : 'lock status', hosts: rows });
   return rows.every((r) => r.ok) ? 0 : 1;

@@ -86,9 +86,9 @@ export async function fleetChecks(hosts: readonly Host[], connector: Connector, 
       await transport.close();
     }
   });
-  return results.flatMap((r, i) => {
+  return results.flatMap((r) => {
     if (r.status === 'fulfilled') return r.value;
-    const host = hosts[i] as Host;
+    const host = r.item;
     const detail = redactor.redact(r.reason instanceof Error ? r.reason.message : String(r.reason));
     return [check('FAIL', 'ssh', host.name, detail)];
   });

@@ -48,10 +48,7 @@ async function connectAll(hosts: readonly Host[], options: FleetOptions): Promis
     options.progress?.(host.name, 'connecting');
     return options.connector.connect(host);
   });
-  return results.map((r, i) => {
-    const host = hosts[i] as Host;
-    return r.status === 'fulfilled' ? { host, transport: r.value } : { host, error: message(r.reason, options.redactor) };
-  });
+  return results.map((r) => (r.status === 'fulfilled' ? { host: r.item, transport: r.value } : { host: r.item, error: message(r.reason, options.redactor) }));
 }
 
 async function closeAll(connected: readonly Connected[]): Promise<void> {
@@ -78,7 +75,7 @@ export async function planFleet(hosts: readonly Host[], opsFor: (host: Host) => 
         return outcome(c.host, { error: message(error, options.redactor) });
       }
     });
-    return results.map((r, i) => (r.status === 'fulfilled' ? r.value : outcome((connected[i] as Connected).host, { error: message(r.reason, options.redactor) })));
+    return results.map((r) => (r.status === 'fulfilled' ? r.value : outcome(r.item.host, { error: message(r.reason, options.redactor) })));
   } finally {
     await closeAll(connected);
   }
@@ -95,8 +92,8 @@ async function lockAll(connected: readonly Connected[], id: RunIdentity, options
   });
   const locked: Transport[] = [];
   const refused: string[] = [];
-  results.forEach((r, i) => {
-    const transport = reachable[i] as Transport;
+  results.forEach((r) => {
+    const transport = r.item;
     if (r.status === 'fulfilled' && r.value.acquired) locked.push(transport);
     else if (r.status === 'fulfilled' && !r.value.acquired) refused.push(`${transport.host.name} is locked:\n${r.value.details.replace(/^/gm, '    ')}`);
     else refused.push(message(r.status === 'rejected' ? r.reason : null, options.redactor));
@@ -106,8 +103,8 @@ async function lockAll(connected: readonly Connected[], id: RunIdentity, options
 
 async function unlockAll(locked: readonly Transport[], runId: string, options: FleetOptions): Promise<string[]> {
   const results = await mapLimit(locked, options.parallel, (transport) => transport.run(releaseLockCommand(runId)));
-  return results.flatMap((r, i) => {
-    const name = (locked[i] as Transport).host.name;
+  return results.flatMap((r) => {
+    const name = r.item.host.name;
     if (r.status === 'fulfilled' && r.value.stdout.startsWith('released')) return [];
     return [`${name}: the deploy lock may still be held: ${r.status === 'rejected' ? message(r.reason, options.redactor) : r.value.stdout.trim()}; check with \`fleet lock status\``];
   });
@@ -163,7 +160,7 @@ export async function applyFleet(hosts: readonly Host[], opsFor: (host: Host) =>
     }
     try {
       const results = await mapLimit(connected, options.parallel, async (c) => ('error' in c ? outcome(c.host, { error: c.error }) : applyOne(c.transport, opsFor(c.host), id, options)));
-      const outcomes = results.map((r, i) => (r.status === 'fulfilled' ? r.value : outcome((connected[i] as Connected).host, { error: message(r.reason, options.redactor) })));
+      const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : outcome(r.item.host, { error: message(r.reason, options.redactor) })));
       return { hosts: outcomes, lockRefused: [], unlockProblems: await unlockAll(locked, id.runId, options) };
     } catch (error) {
       await unlockAll(locked, id.runId, options);

@@ -1,18 +1,21 @@
+/** One item's outcome: its value, or why it failed. */
+export type Settled<T, R> = { readonly item: T } & ({ readonly status: 'fulfilled'; readonly value: R } | { readonly status: 'rejected'; readonly reason: unknown });
+
 /**
  * Runs `fn` over `items` with at most `limit` running at once; results keep the input order.
  * A rejection is returned in its slot (settled), never thrown, so one host cannot stop others.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<Settled<T, R>[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`parallel limit must be a positive integer, got ${limit}`);
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
+  const results: Settled<T, R>[] = [];
+  const queue = items.map((item, index) => ({ item, index }));
   const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const { item, index } = next;
       try {
-        results[index] = { status: 'fulfilled', value: await fn(items[index] as T, index) };
+        results[index] = { item, status: 'fulfilled', value: await fn(item) };
       } catch (reason) {
-        results[index] = { status: 'rejected', reason };
+        results[index] = { item, status: 'rejected', reason };
       }
     }
   };

@@ -3,7 +3,7 @@
 // inventory or listed in the known_hosts file the inventory names.
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import type { CommandOutput } from '../facts/types.ts';
 import type { Host } from '../inventory/types.ts';
 import { asArgument, sh, type ShellCommand } from '../shell.ts';
@@ -80,7 +80,7 @@ export class SshConnector implements Connector {
     };
     // Ask only for key types we can verify, so a server with several keys shows the pinned one.
     const algorithms = [...new Set(accepted.flatMap((k) => hostKeyAlgorithms(k.type)))];
-    if (algorithms.length > 0) config.algorithms = { serverHostKey: algorithms as never };
+    if (algorithms.length > 0) config.algorithms = { serverHostKey: algorithms as ServerHostKeyAlgorithm[] };
     const agent = this.options.agent === undefined ? process.env.SSH_AUTH_SOCK : this.options.agent;
     if (agent) config.agent = agent;
     if (host.identityFile) config.privateKey = readIdentity(host.identityFile);
