@@ -107,3 +107,13 @@ for (const folder of readdirSync(root)) {
     });
   }
 }
+
+t.test('validators are chosen by path; unit drop-ins are not checked as units', async (t) => {
+  t.equal(validatorFor('/etc/systemd/system/app.service')?.name, 'systemd-analyze verify');
+  t.equal(validatorFor('/etc/systemd/system/app.service.d/override.conf'), null);
+  t.equal(validatorFor('/etc/haproxy/haproxy.cfg')?.name, 'haproxy -c');
+  t.equal(validatorFor('/etc/ssh/sshd_config.d/fleet.conf')?.name, 'sshd -t');
+  t.equal(validatorFor('/etc/nftables.conf')?.name, 'nft -c');
+  t.equal(validatorFor('/etc/sudoers.d/deploy')?.name, 'visudo -c');
+  t.equal(validatorFor('/etc/cronwarden/app.conf'), null);
+});

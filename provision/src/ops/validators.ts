@@ -20,7 +20,8 @@ export const sudoersValidator: Validator = { name: 'visudo -c', command: (tmp) =
 
 /** The validator that applies to a file path by convention, if any. */
 export function validatorFor(file: string): Validator | null {
-  if (file.startsWith('/etc/systemd/system/')) return systemdUnitValidator(path.basename(file));
+  // Unit files only: a drop-in (x.service.d/override.conf) is not a unit on its own.
+  if (/^\/etc\/systemd\/system\/[^/]+\.(service|socket|timer|target|path|mount)$/.test(file)) return systemdUnitValidator(path.basename(file));
   if (file.startsWith('/etc/haproxy/') && file.endsWith('.cfg')) return haproxyValidator;
   if (file === '/etc/ssh/sshd_config' || file.startsWith('/etc/ssh/sshd_config.d/')) return sshdValidator;
   if (file === '/etc/nftables.conf' || file.endsWith('.nft')) return nftValidator;

@@ -42,6 +42,8 @@ t.test('role problems are all reported with host and key path', async (t) => {
         files:
           - { path: /etc/token, template: ./nope.tmpl }
           - { path: /etc/token2, template: systemd/fleet-heartbeat.env, mode: "0644", restart: [ghost.service] }
+          - { path: /etc/dup, template: ./dup.conf }
+          - { path: /etc/dup, template: ./dup.conf }
         units:
           - { name: app, template: systemd/fleet-heartbeat.timer }
         crontabs:
@@ -50,7 +52,7 @@ t.test('role problems are all reported with host and key path', async (t) => {
               - { name: bad, schedule: "61 * * * *", command: "echo {{ missing }}" }
               - { name: worse, schedule: "* * *", command: "true" }
 `,
-    { file: '/tmp/fleet.yaml', secrets },
+    { file: new URL('./fixtures/fleet.yaml', import.meta.url).pathname, secrets },
   );
   const host = inv.hosts[0];
   if (!host) throw new Error('no host');
@@ -67,6 +69,7 @@ t.test('role problems are all reported with host and key path', async (t) => {
     /^host app1: vars\.base\.units\[0\]\.template: systemd\/fleet-heartbeat\.timer:2: \{\{heartbeat_minutes\}\} is not defined$/,
     /^host app1: vars\.base\.crontabs\.root\.jobs\[0\]\.schedule: minute "61" is outside 0-59$/,
     /^host app1: vars\.base\.crontabs\.root\.jobs\[1\]\.schedule: a schedule has 5 fields/,
+    /^host app1: vars\.base: file \/etc\/dup is described twice$/,
   ];
   for (const re of expected) t.ok(problems.some((p) => re.test(p)), re.source);
   t.equal(problems.length, expected.length, problems.join('\n'));

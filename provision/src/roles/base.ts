@@ -103,6 +103,12 @@ export function baseRole(host: Host, templates: TemplateSource, label = `host ${
   readNftables(b, base.nftables, at('nftables'));
   readUnits(b, units, at('units'));
   readCrontabs(b, base.crontabs, at('crontabs'));
+  const seen = new Set<string>();
+  for (const op of b.ops) {
+    // Two operations on one path would fight: each apply would undo the other.
+    if (seen.has(op.id)) b.reader.problem(['vars', 'base'], `${op.id} is described twice`);
+    seen.add(op.id);
+  }
   return { ops: b.ops, problems: b.reader.problems };
 }
 
