@@ -20,6 +20,8 @@ const commands: Record<string, Command> = {
   web: { summary: 'serve the management API and the ping endpoints', load: serve(['web']) },
   ping: { summary: 'serve the ping endpoints only', load: serve(['ping']) },
   migrate: { summary: 'apply pending database migrations, then exit', load: () => import('./cli/migrate.ts') },
+  project: { summary: 'create and list projects, list and rotate their keys', load: () => import('./cli/project.ts') },
+  user: { summary: 'create users and their account API keys', load: () => import('./cli/user.ts') },
   fleet: { summary: 'provision the fleet over SSH: plan, apply, doctor, lock (see docs/provisioning.md)', load: () => import('../../provision/src/cli.ts') },
 };
 
