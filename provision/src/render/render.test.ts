@@ -133,7 +133,7 @@ t.test('the shipped unit templates and ruleset pass the validators apply runs be
   const path = await import('node:path');
   const { nftValidator, systemdUnitValidator } = await import('../ops/validators.ts');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-validate-'));
-  const vars = { host: { name: 'app1', port: 22 }, heartbeat_minutes: 5, cronwarden_roles: 'web', cronwarden_bin: '/usr/bin/true', wireguard_unit: 'wg-quick@wg0.service', allow_tcp: [{ name: 'http', port: 80 }], allow_udp: [] };
+  const vars = { host: { name: 'app1', port: 22 }, ssh_port: 22, heartbeat_minutes: 5, cronwarden_roles: 'web', cronwarden_bin: '/usr/bin/true', wireguard_unit: 'wg-quick@wg0.service', allow_tcp: [{ name: 'http', port: 80 }], allow_udp: [] };
   const cases: [string, string, (tmp: string) => { text: string }][] = [
     ['systemd/cronwarden.service', 'cronwarden.service', systemdUnitValidator('cronwarden.service').command],
     ['systemd/fleet-heartbeat.service', 'fleet-heartbeat.service', systemdUnitValidator('fleet-heartbeat.service').command],

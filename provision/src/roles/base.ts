@@ -23,9 +23,17 @@ const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const UNIT = /^[A-Za-z0-9:_.@-]+\.(service|timer|socket|target|path|mount)$/;
 const ABSOLUTE = /^\/[^\0]*$/;
 
-/** What templates see: the host's variables plus `host` (name, address, port, roles, wireguard_address). */
+/**
+ * What templates see: the host's variables, `ssh_port` (the port sshd listens on inside the
+ * host: the variable if set, else the inventory's port, which differs when SSH goes through a
+ * forwarded port) and `host` (name, address, port, roles, wireguard_address).
+ */
 export function templateContext(host: Host): VarMap {
-  return { ...host.vars, host: { name: host.name, address: host.address, port: host.port, roles: [...host.roles], wireguard_address: host.wireguardAddress } };
+  return {
+    ...host.vars,
+    ssh_port: host.vars.ssh_port ?? host.port,
+    host: { name: host.name, address: host.address, port: host.port, roles: [...host.roles], wireguard_address: host.wireguardAddress },
+  };
 }
 
 class RoleBuilder {
