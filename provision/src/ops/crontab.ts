@@ -22,7 +22,7 @@ export function crontabChange(user: string, want: CrontabWant, have: CrontabStat
   const diff = fileDiff(`/var/spool/cron/crontabs/${user}`, have.text === null ? null : Buffer.from(have.text), content, ctx.redactor);
   const install = sh`t=$(mktemp) && cat > "$t" && crontab -u ${user} "$t"; rc=$?; rm -f -- "$t"; exit $rc`;
   return {
-    summary: [`${have.text === null ? 'install' : ours ? 'update' : 'adopt and replace'} crontab of ${user} (${want.jobs.length} job(s))`, ...diff.changedSecrets.map((n) => `«secret ${n}» changed (value not shown)`)],
+    summary: [`${have.text === null ? 'install' : ours ? 'update' : 'adopt and replace'} crontab of ${user} (${want.jobs.length} job(s))${have.userExists ? '' : ` (${user} does not exist yet: an earlier change must create it)`}`, ...diff.changedSecrets.map((n) => `«secret ${n}» changed (value not shown)`)],
     ...(diff.diff ? { diff: diff.diff } : {}),
     steps: [
       run(install, { stdin: Buffer.from(content.text) }),
@@ -36,5 +36,7 @@ export function crontabOperation(user: string, want: CrontabWant): Operation<{ c
     id: `crontab ${user}`,
     facts: { crontab: crontabFact(user) },
     plan: (have, ctx) => crontabChange(user, want, have.crontab, ctx),
+    // Whether the user exists yet is not part of it: an earlier operation may create the user.
+    precondition: ({ crontab }) => crontab.text,
   };
 }

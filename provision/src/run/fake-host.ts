@@ -68,10 +68,22 @@ export class FakeHost {
   }
 
   respond(command: string, stdin: Buffer | null): CommandOutput {
+    if (command.startsWith('d=$(mktemp -d) || exit 1\n')) return this.batch(command);
     this.commands.push(command);
     const result = this.handle(command, stdin);
     this.tamper?.(command);
     return result;
+  }
+
+  /** A batch of fact commands (run/plan.ts batchCommand): each runs as if sent alone. */
+  private batch(command: string): CommandOutput {
+    const lines = command.split('\n').flatMap((line) => {
+      const m = line.match(/^\( (.*) \) >"\$d"\/\d+\.o 2>"\$d"\/\d+\.e <\/dev\/null; echo \$\? >"\$d"\/\d+\.r$/);
+      if (!m) return [];
+      const out = this.respond(m[1] ?? '', null);
+      return [`${out.exitCode} ${Buffer.from(out.stdout).toString('base64')} ${Buffer.from(out.stderr).toString('base64')}`];
+    });
+    return { stdout: lines.map((l) => `${l}\n`).join(''), stderr: '', exitCode: 0 };
   }
 
   private handle(command: string, stdin: Buffer | null): CommandOutput {
@@ -108,8 +120,10 @@ export class FakeHost {
       return ok(this.put(() => this.sysctl.set(key, value)));
     }
     if ((m = command.match(new RegExp(`^crontab -l -u ${WORD}$`)))) {
-      const tab = this.crontabs.get(unquote(m[1] ?? ''));
-      return tab === undefined ? { stdout: '', stderr: `no crontab for ${unquote(m[1] ?? '')}\n`, exitCode: 1 } : ok(tab);
+      const user = unquote(m[1] ?? '');
+      if (!this.users.has(user)) return { stdout: '', stderr: `crontab: user \`${user}' unknown\n`, exitCode: 1 };
+      const tab = this.crontabs.get(user);
+      return tab === undefined ? { stdout: '', stderr: `no crontab for ${user}\n`, exitCode: 1 } : ok(tab);
     }
     if ((m = command.match(new RegExp(`^t=\\$\\(mktemp\\) && cat > "\\$t" && crontab -u ${WORD} "\\$t"`)))) return ok(this.put(() => this.crontabs.set(unquote(m?.[1] ?? ''), (stdin ?? Buffer.alloc(0)).toString('utf8'))));
     if ((m = command.match(new RegExp(`^nft list table ${WORD} ${WORD} >/dev/null$`)))) {

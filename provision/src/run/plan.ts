@@ -1,7 +1,8 @@
 // Planning: read every fact an operation needs, then ask each operation, in order, for the
 // change it needs. Reading is the only I/O; planOps itself is pure.
 import { createHash } from 'node:crypto';
-import { FactError } from '../facts/types.ts';
+import { FactError, type CommandOutput, type Fact } from '../facts/types.ts';
+import { join, sh, type ShellCommand } from '../shell.ts';
 import type { Host } from '../inventory/types.ts';
 import { Refusal, type Change, type Notify, type Operation, type PlanContext } from '../ops/types.ts';
 import type { Redactor } from '../secrets.ts';
@@ -35,21 +36,50 @@ export class FactReadError extends Error {
   override name = 'FactReadError';
 }
 
-/** Runs the fact commands of `ops` (each distinct fact once) and parses their output. */
-export async function gatherFacts(transport: Transport, ops: readonly Operation[]): Promise<Map<string, unknown>> {
-  const facts = new Map<string, unknown>();
-  for (const op of ops) {
-    for (const fact of Object.values(op.facts)) {
-      if (facts.has(fact.key)) continue;
-      const output = await transport.run(fact.command, { timeoutMs: FACT_TIMEOUT_MS });
-      try {
-        facts.set(fact.key, fact.parse(output));
-      } catch (error) {
-        if (!(error instanceof FactError)) throw error;
-        throw new FactReadError(`${transport.host.name}: reading ${fact.key} for ${op.id}: ${error.message}`);
-      }
-    }
+/**
+ * One script running every fact command in its own subshell, then printing, per fact and in
+ * order, `<exit code> <stdout base64> <stderr base64>`. A host's facts cost one round trip,
+ * not one per fact (each SSH exec is a new session on the host: tens to hundreds of ms).
+ */
+export function batchCommand(facts: readonly Fact<unknown>[]): ShellCommand {
+  const runs = facts.map((fact, i) => sh`( ${fact.command} ) >"$d"/${i}.o 2>"$d"/${i}.e </dev/null; echo $? >"$d"/${i}.r`);
+  return sh`d=$(mktemp -d) || exit 1
+trap 'rm -rf -- "$d"' EXIT
+${join(runs, '\n')}
+i=0; while [ $i -lt ${facts.length} ]; do printf '%s %s %s\n' "$(cat "$d/$i.r")" "$(base64 -w0 "$d/$i.o")" "$(base64 -w0 "$d/$i.e")"; i=$((i + 1)); done`;
+}
+
+/** Splits the batch output into one CommandOutput per fact; null when it is not well formed. */
+export function splitBatch(stdout: string, count: number): CommandOutput[] | null {
+  const lines = stdout.split('\n').filter((l) => l !== '');
+  if (lines.length !== count) return null;
+  const outputs: CommandOutput[] = [];
+  for (const line of lines) {
+    const [rc = '', out = '', err = ''] = line.split(' ');
+    if (!/^\d+$/.test(rc)) return null;
+    outputs.push({ exitCode: Number(rc), stdout: Buffer.from(out, 'base64').toString('utf8'), stderr: Buffer.from(err, 'base64').toString('utf8') });
   }
+  return outputs;
+}
+
+/** Runs the fact commands of `ops` (each distinct fact once, all in one batch) and parses them. */
+export async function gatherFacts(transport: Transport, ops: readonly Operation[]): Promise<Map<string, unknown>> {
+  const wanted = new Map<string, { fact: Fact<unknown>; op: Operation }>();
+  for (const op of ops) for (const fact of Object.values(op.facts)) if (!wanted.has(fact.key)) wanted.set(fact.key, { fact, op });
+  const list = [...wanted.values()];
+  const facts = new Map<string, unknown>();
+  if (list.length === 0) return facts;
+  const batch = await transport.run(batchCommand(list.map((w) => w.fact)), { timeoutMs: FACT_TIMEOUT_MS });
+  const outputs = batch.exitCode === 0 ? splitBatch(batch.stdout, list.length) : null;
+  if (outputs === null) throw new FactReadError(`${transport.host.name}: reading facts failed (exit ${batch.exitCode}): ${batch.stderr.trim().slice(0, 300)}`);
+  list.forEach(({ fact, op }, i) => {
+    try {
+      facts.set(fact.key, fact.parse(outputs[i] as CommandOutput));
+    } catch (error) {
+      if (!(error instanceof FactError)) throw error;
+      throw new FactReadError(`${transport.host.name}: reading ${fact.key} for ${op.id}: ${error.message}`);
+    }
+  });
   return facts;
 }
 

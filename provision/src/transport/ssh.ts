@@ -90,7 +90,12 @@ export class SshConnector implements Connector {
     const client = new Client();
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
-      client.once('error', (error: Error & { level?: string; code?: string }) => {
+      // `on`, not `once`: ssh2 may emit a second error while closing (a dropped connection reports
+      // both the protocol error and the lost socket), and an unheard 'error' event would crash.
+      let failed = false;
+      client.on('error', (error: Error & { level?: string; code?: string }) => {
+        if (failed) return;
+        failed = true;
         client.end();
         reject(explainConnectError(error, where, host, offered, accepted, revoked, source));
       });
