@@ -139,6 +139,17 @@ t.test('the base role over SSH on three simulated hosts', { skip: fleetSkipReaso
     t.equal((await fleetCommand(inventory, 'plan')).code, 0);
   });
 
+  await t.test('doctor reaches every host over SSH with its pinned key and reads clock and disk', async (t) => {
+    const doctor = await fleetCommand(inventory, 'doctor', '--no-fetch');
+    for (const h of fleet.inventory().hosts) {
+      t.match(doctor.out, new RegExp(`OK   ssh      ${h.name}: 127\\.0\\.0\\.1:${h.ssh.port} as ${h.ssh.user}`));
+      t.ok(doctor.out.includes(`host key ssh-ed25519 ${h.hostKeyFingerprint}`), `${h.name}: the pinned key's fingerprint`);
+      t.match(doctor.out, new RegExp(`OK   clock    ${h.name}: [+-]\\d+\\.\\d\\ds against this machine`));
+      t.match(doctor.out, new RegExp(`(OK|WARN|FAIL)\\s+disk     ${h.name}: / \\d+% used`));
+      t.match(doctor.out, new RegExp(`OK   lock     ${h.name}: free`));
+    }
+  });
+
   await t.test('changing one variable shows exactly that diff and restarts exactly that unit', async (t) => {
     const changed = writeInventory(dir, fleet, { greetingApp1: 'bonjour' });
     const before = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await mainPid(n)] as const)));
