@@ -117,7 +117,7 @@ t.test('the base role over SSH on three simulated hosts', { skip: fleetSkipReaso
       t.equal(await host.run('cat /run/cwapp/greeting'), 'hello\n');
       t.equal(await host.run('stat -c "%a %U:%G" /etc/cwapp/app.env'), '640 root:cwapp\n');
       t.match(await host.run('id cwapp'), /uid=\d+\(cwapp\)/);
-      t.match(await host.run('crontab -l -u cwapp'), /^# managed by cronwarden fleet.*\nMAILTO=""\n# touch a stamp\n\*\/5 \* \* \* \* date \+\\%s > \/tmp\/cwapp-stamp\n$/s);
+      t.match(await host.run('crontab -l -u cwapp'), /^# managed by cronwarden fleet.*\nMAILTO=""\n# touch a stamp: Every fifth minute of every hour\n\*\/5 \* \* \* \* date \+\\%s > \/tmp\/cwapp-stamp\n$/s);
       t.equal(await host.run('sysctl -n net.core.somaxconn'), '1024\n');
       t.equal((await host.exec('nft list table inet cronwarden')).code, 0, 'the ruleset is loaded');
       t.equal(await host.run('systemctl is-enabled nftables.service'), 'enabled\n');

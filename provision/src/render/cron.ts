@@ -1,5 +1,6 @@
 // Crontab text and schedule checks. Debian's cron has no `crontab -T`, so schedules are checked
 // here before anything reaches a host (the managed file must never be rejected half-way).
+import { explainCron, ScheduleError, validateSchedule } from '../../../app/src/core/schedule/index.ts';
 import type { Secret } from '../secrets.ts';
 import { renderLines, type Rendered } from './template.ts';
 
@@ -52,7 +53,12 @@ function checkField(text: string, field: (typeof FIELDS)[number]): string | null
   return null;
 }
 
-/** Why `schedule` is not a valid cron schedule for Debian's cron; null when it is. */
+/**
+ * Why `schedule` is not a valid schedule for Debian's cron; null when it is. Two checks: the
+ * grammar Debian's cron reads (stricter than the schedule engine's: no `L`, `W`, `#`, `5/2`
+ * or seconds), then the schedule engine, which refuses what can never fire (`0 0 31 2 *`
+ * would be accepted by cron and silently never run).
+ */
 export function cronScheduleProblem(schedule: string): string | null {
   const trimmed = schedule.trim();
   if (trimmed.startsWith('@')) return MACROS.includes(trimmed) ? null : `unknown schedule macro ${trimmed}`;
@@ -62,7 +68,19 @@ export function cronScheduleProblem(schedule: string): string | null {
     const problem = checkField(fields[i] ?? '', field);
     if (problem) return problem;
   }
+  try {
+    validateSchedule('cron', trimmed);
+  } catch (error) {
+    if (!(error instanceof ScheduleError)) throw error;
+    return `schedule "${trimmed}" is refused: ${error.message}`;
+  }
   return null;
+}
+
+/** The job's comment line: its name and, for a five-field schedule, when it runs in words. */
+function jobComment(job: CronJob): string {
+  const schedule = job.schedule.trim();
+  return schedule.startsWith('@') ? `# ${job.name}` : `# ${job.name}: ${explainCron(schedule)}`;
 }
 
 /** cron reads an unescaped % as a newline: commands get them escaped. */
@@ -77,7 +95,7 @@ export function renderCrontab(want: CrontabWant): Rendered {
     lines.push([`${name}=${value === '' ? '""' : value}`]);
   }
   for (const job of want.jobs) {
-    lines.push([`# ${job.name}`]);
+    lines.push([jobComment(job)]);
     lines.push([`${job.schedule.trim()} `, ...job.command.map(escapePercent)]);
   }
   return renderLines(lines);

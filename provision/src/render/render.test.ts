@@ -115,11 +115,14 @@ t.test('crontab schedules are checked before anything reaches a host', async (t)
   t.match(cronScheduleProblem('5/2 * * * *'), /a step needs \* or a range/);
   t.match(cronScheduleProblem('@sometimes'), /unknown schedule macro/);
   t.match(cronScheduleProblem('* * * foo *'), /month "foo"/);
+  // Grammar Debian's cron accepts but the job would never run: the schedule engine refuses it.
+  t.match(cronScheduleProblem('0 0 31 2 *'), /schedule "0 0 31 2 \*" is refused: Bad day-of-month/);
+  t.match(cronScheduleProblem('0 0 1 * 1#5'), /bad|outside/, 'cronsim-only syntax is not Debian cron syntax');
 });
 
 t.test('a crontab starts with the managed header and escapes % for cron', async (t) => {
   const out = renderCrontab({ env: { MAILTO: '', PATH: '/usr/bin:/bin' }, jobs: [{ name: 'dump', schedule: '0 3 * * *', command: ['pg_dump > /var/backups/$(date +%F).sql'] }] });
-  t.equal(out.text, `${CRONTAB_HEADER}\nMAILTO=""\nPATH=/usr/bin:/bin\n# dump\n0 3 * * * pg_dump > /var/backups/$(date +\\%F).sql\n`);
+  t.equal(out.text, `${CRONTAB_HEADER}\nMAILTO=""\nPATH=/usr/bin:/bin\n# dump: At 03:00 every day\n0 3 * * * pg_dump > /var/backups/$(date +\\%F).sql\n`);
 });
 
 t.test('the sysctl file lists keys sorted', async (t) => {
