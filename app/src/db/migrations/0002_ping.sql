@@ -11,6 +11,10 @@
 -- the previous one's n_pings and status, no count or flip is lost. `no key` because no key
 -- changes: inserts that only reference the check (pings, flips, check_channels) do not wait.
 
+-- The run events of a check by run id, newest last: how a success or failure finds the start
+-- it ends (see the duration below) in one index probe, however long the ping log is.
+create index pings_run_events on pings (check_id, rid, n) where kind in ('start', 'success', 'fail');
+
 -- Healthchecks' match_keywords on the raw body: comma-separated keywords, each stripped of
 -- Python's whitespace, matched case-sensitively as substrings. Healthchecks matches decoded
 -- text (and fails with a 500 on a body that is not UTF-8); matching the UTF-8 bytes of each
@@ -203,16 +207,27 @@ begin
     -- prepare_durations): the time since the latest earlier start with the same run id
     -- (null = null), unless a success or failure with that run id came in between or the
     -- start is 72 hours old or older. Stored now so that reading the log costs nothing.
-    -- The scan walks this check's primary key backwards and stops at the first match.
-    select pings.kind, pings.created_at into v_prev
-      from pings
-     where pings.check_id = c.id
-       and pings.kind in ('start', 'success', 'fail')
-       and pings.rid is not distinct from p_rid
-       and pings.created_at > p_now - interval '72 hours'
-     order by pings.n desc
-     limit 1;
-    if found and v_prev.kind = 'start' then
+    -- One probe of pings_run_events: the latest start/success/fail with this run id, kept
+    -- only if it is a start less than 72 hours old. (Filtering by time after the probe is
+    -- the same as Healthchecks' filtering before its scan because n grows with time.)
+    if p_rid is null then
+      select pings.kind, pings.created_at into v_prev
+        from pings
+       where pings.check_id = c.id
+         and pings.rid is null
+         and pings.kind in ('start', 'success', 'fail')
+       order by pings.n desc
+       limit 1;
+    else
+      select pings.kind, pings.created_at into v_prev
+        from pings
+       where pings.check_id = c.id
+         and pings.rid = p_rid
+         and pings.kind in ('start', 'success', 'fail')
+       order by pings.n desc
+       limit 1;
+    end if;
+    if found and v_prev.kind = 'start' and v_prev.created_at > p_now - interval '72 hours' then
       v_duration_ms := round(extract(epoch from p_now - v_prev.created_at) * 1000);
     end if;
 
@@ -291,10 +306,69 @@ begin
      where check_id = c.id
        and processed_at is not null
        and created_at < least(
-             (select min(created_at) from pings where check_id = c.id),
+             -- The oldest ping kept, found by the primary key (n grows with time).
+             (select pings.created_at from pings where pings.check_id = c.id order by pings.n limit 1),
              p_now - interval '93 days');
   end if;
 
   o_outcome := case when v_created then 'Created' else 'OK' end;
+end;
+$$;
+
+-- Several pings in one statement: what the HTTP handler sends when pings arrive faster than
+-- the database answers (http/ping/batcher.ts), so that a burst costs one round trip and one
+-- commit instead of one each. Element i of every array is ping i; each is applied by
+-- cw_ping() exactly as if it came alone, in one transaction, so all are acknowledged or none.
+-- The pings are applied in the order of (UUID, ping key, slug, arrival): every batch then
+-- locks the checks it pings in the same order, so concurrent batches of UUID pings cannot
+-- deadlock (a check pinged both by UUID and by slug in two batches at once can; PostgreSQL
+-- detects that and the handler retries). Pings to one check keep their arrival order.
+create function cw_ping_batch(
+  p_codes uuid[],
+  p_ping_keys text[],
+  p_slugs text[],
+  p_creates boolean[],
+  p_create_limit integer,
+  p_request_errors text[],
+  p_actions text[],
+  p_exit_statuses integer[],
+  p_rids uuid[],
+  p_nows timestamptz[],
+  p_remote_addrs text[],
+  p_schemes text[],
+  p_methods text[],
+  p_uas text[],
+  p_bodies bytea[],
+  p_has_confirmation_links boolean[],
+  p_log_limit integer,
+  p_sched_kinds text[],
+  p_sched_exprs text[],
+  p_sched_tzs text[],
+  p_sched_nexts timestamptz[]
+)
+returns table (o_ordinal integer, o_outcome text, o_kind text, o_schedule text, o_tz text)
+language plpgsql
+as $$
+declare
+  i integer;
+  r record;
+begin
+  for i in
+    select u.ordinal::integer
+      from unnest(p_codes, p_ping_keys, p_slugs) with ordinality as u(code, ping_key, slug, ordinal)
+     order by u.code nulls last, u.ping_key, u.slug, u.ordinal
+  loop
+    select * into r
+      from cw_ping(p_codes[i], p_ping_keys[i], p_slugs[i], p_creates[i], p_create_limit, p_request_errors[i],
+                   p_actions[i], p_exit_statuses[i], p_rids[i], p_nows[i], p_remote_addrs[i], p_schemes[i],
+                   p_methods[i], p_uas[i], p_bodies[i], p_has_confirmation_links[i], p_log_limit,
+                   p_sched_kinds[i], p_sched_exprs[i], p_sched_tzs[i], p_sched_nexts[i]);
+    o_ordinal := i;
+    o_outcome := r.o_outcome;
+    o_kind := r.o_kind;
+    o_schedule := r.o_schedule;
+    o_tz := r.o_tz;
+    return next;
+  end loop;
 end;
 $$;

@@ -53,10 +53,49 @@ interface PingRow {
   o_tz: string | null;
 }
 
-// A named statement: each connection parses and plans it once, then only binds and runs it.
-const RECORD_PING = 'cw_ping';
+interface BatchRow extends PingRow {
+  o_ordinal: number;
+}
+
+// Named statements: each connection parses and plans them once, then only binds and runs them.
 const RECORD_PING_SQL = `select o_outcome, o_kind, o_schedule, o_tz
   from cw_ping($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`;
+const RECORD_PINGS_SQL = `select o_ordinal, o_outcome, o_kind, o_schedule, o_tz
+  from cw_ping_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`;
+
+/** cw_ping's arguments for one ping, in order; the two shared ones (5 and 17) are per ping too. */
+function pingValues(ping: PingRecord): unknown[] {
+  return [
+    ping.code,
+    ping.pingKey,
+    ping.slug,
+    ping.create,
+    ping.createLimit,
+    ping.requestError,
+    ping.action,
+    ping.exitStatus,
+    ping.rid,
+    ping.now,
+    ping.remoteAddr,
+    ping.scheme,
+    ping.method,
+    ping.ua,
+    ping.body.length > 0 ? ping.body : null,
+    ping.hasConfirmationLink,
+    ping.logLimit,
+    ping.schedule?.kind ?? null,
+    ping.schedule?.expression ?? null,
+    ping.schedule?.tz ?? null,
+    ping.schedule?.next ?? null,
+  ];
+}
+
+function toResult(row: PingRow): PingResult {
+  const check = row.o_kind !== null && row.o_schedule !== null && row.o_tz !== null
+    ? { kind: row.o_kind, schedule: row.o_schedule, tz: row.o_tz }
+    : null;
+  return { outcome: row.o_outcome, check };
+}
 
 /**
  * Records one ping and applies it to its check, in one statement and one round trip (see
@@ -64,37 +103,30 @@ const RECORD_PING_SQL = `select o_outcome, o_kind, o_schedule, o_tz
  * promise resolves only after the commit, which is what allows the caller to acknowledge.
  */
 export async function recordPing(db: Queryable, ping: PingRecord): Promise<PingResult> {
-  const { rows } = await db.query<PingRow>({
-    name: RECORD_PING,
-    text: RECORD_PING_SQL,
-    values: [
-      ping.code,
-      ping.pingKey,
-      ping.slug,
-      ping.create,
-      ping.createLimit,
-      ping.requestError,
-      ping.action,
-      ping.exitStatus,
-      ping.rid,
-      ping.now,
-      ping.remoteAddr,
-      ping.scheme,
-      ping.method,
-      ping.ua,
-      ping.body.length > 0 ? ping.body : null,
-      ping.hasConfirmationLink,
-      ping.logLimit,
-      ping.schedule?.kind ?? null,
-      ping.schedule?.expression ?? null,
-      ping.schedule?.tz ?? null,
-      ping.schedule?.next ?? null,
-    ],
-  });
+  const { rows } = await db.query<PingRow>({ name: 'cw_ping', text: RECORD_PING_SQL, values: pingValues(ping) });
   const row = rows[0];
   if (!row) throw new Error('cw_ping returned no row');
-  const check = row.o_kind !== null && row.o_schedule !== null && row.o_tz !== null
-    ? { kind: row.o_kind, schedule: row.o_schedule, tz: row.o_tz }
-    : null;
-  return { outcome: row.o_outcome, check };
+  return toResult(row);
+}
+
+/**
+ * Records several pings in one statement, one transaction and one round trip, each applied
+ * as recordPing would (cw_ping_batch). Results are in the order of `pings`. All are committed
+ * or none: on an error nothing was recorded. createLimit and logLimit are taken from the first.
+ */
+export async function recordPings(db: Queryable, pings: readonly PingRecord[]): Promise<PingResult[]> {
+  const first = pings[0];
+  if (!first) return [];
+  // One array per argument of cw_ping; the two limits are shared by the batch.
+  const perPing = pings.map(pingValues);
+  const values: unknown[] = pingValues(first).map((_, index) => perPing.map((v) => v[index]));
+  values[4] = first.createLimit;
+  values[16] = first.logLimit;
+  const { rows } = await db.query<BatchRow>({ name: 'cw_ping_batch', text: RECORD_PINGS_SQL, values });
+  const results = new Map(rows.map((row) => [row.o_ordinal, toResult(row)]));
+  return pings.map((_, index) => {
+    const result = results.get(index + 1);
+    if (!result) throw new Error(`cw_ping_batch gave no answer for ping ${index + 1} of ${pings.length}`);
+    return result;
+  });
 }

@@ -17,7 +17,8 @@ import {
   type PingTarget,
 } from '../../core/ping.ts';
 import { parseSchedule } from '../../core/schedule/index.ts';
-import { recordPing, type PingOutcome, type PingRecord, type PingResult } from '../../db/queries/pings.ts';
+import type { PingOutcome, PingRecord } from '../../db/queries/pings.ts';
+import { isUnavailable, PingBatcher } from './batcher.ts';
 import { readCappedBody, RequestAbortedError } from './body.ts';
 import { ScheduleCache, type ScheduleParser } from './schedule-cache.ts';
 
@@ -26,6 +27,8 @@ export interface PingHandlerOptions {
   parseSchedule?: ScheduleParser;
   /** Cron and OnCalendar checks whose schedule this process remembers. Default 10,000. */
   scheduleCacheSize?: number;
+  /** Ping statements in flight at once (see PingBatcher). Default: DB_POOL_SIZE, at most 8. */
+  concurrency?: number;
 }
 
 const STATUS: Readonly<Record<PingOutcome, number>> = {
@@ -37,24 +40,21 @@ const STATUS: Readonly<Record<PingOutcome, number>> = {
   'invalid uuid format': 400,
 };
 
-// SQLSTATE classes worth a 503 (the client should retry): connection failures, resources,
-// operator intervention. Deadlocks and serialisation failures are retried here first.
-const UNAVAILABLE = /^(08|53|57)/;
-const RETRYABLE = new Set(['40001', '40P01']);
-const ATTEMPTS = 3;
-
 /** The request listener for everything under `<basePath>/ping/`. */
 export function createPingHandler(ctx: AppContext, options: PingHandlerOptions = {}): http.RequestListener {
   const log = ctx.log.child({ module: 'ping' });
   const schedules = new ScheduleCache(options.parseSchedule ?? parseSchedule, options.scheduleCacheSize ?? 10_000);
+  const batcher = new PingBatcher(() => ctx.pool, {
+    concurrency: options.concurrency ?? Math.min(ctx.config.dbPoolSize, 8),
+    maxBatch: 100,
+  });
   return (req, res) => {
-    handlePing(ctx, schedules, req, res).catch((error: unknown) => {
+    handlePing(ctx, schedules, batcher, req, res).catch((error: unknown) => {
       if (error instanceof RequestAbortedError) {
         log.debug({ err: error, url: req.url }, 'ping request aborted; not recorded');
         return;
       }
-      const code = (error as { code?: unknown }).code;
-      const unavailable = typeof code !== 'string' || UNAVAILABLE.test(code) || RETRYABLE.has(code);
+      const unavailable = isUnavailable(error);
       log.error({ err: error, url: req.url }, 'ping not recorded');
       if (!res.headersSent) {
         // Both are retried by curl --retry and runitor; neither was recorded.
@@ -65,7 +65,7 @@ export function createPingHandler(ctx: AppContext, options: PingHandlerOptions =
   };
 }
 
-async function handlePing(ctx: AppContext, schedules: ScheduleCache, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handlePing(ctx: AppContext, schedules: ScheduleCache, batcher: PingBatcher, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const { config } = ctx;
   const url = req.url ?? '';
   const queryAt = url.indexOf('?');
@@ -99,7 +99,7 @@ async function handlePing(ctx: AppContext, schedules: ScheduleCache, req: http.I
     logLimit: config.pingLogLimit,
     schedule: schedules.candidate(key, now),
   };
-  const result = await recordWithRetry(ctx, record);
+  const result = await batcher.record(record);
   if (result.check) schedules.learn(key, result.check.kind, result.check.schedule, result.check.tz);
 
   const status = STATUS[result.outcome];
@@ -136,18 +136,6 @@ function requestOrigin(ctx: AppContext, req: http.IncomingMessage): { remoteAddr
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-async function recordWithRetry(ctx: AppContext, record: PingRecord): Promise<PingResult> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await recordPing(ctx.pool, record);
-    } catch (error) {
-      // A deadlock or serialisation failure rolled the whole statement back: safe to repeat.
-      const code = (error as { code?: unknown }).code;
-      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
-    }
-  }
 }
 
 /**

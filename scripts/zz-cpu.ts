@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+const c = new pg.Client({ host: '/tmp/cwprof', user: 'cronwarden', database: 'b' });
+await c.connect();
+const pid = (await c.query('select pg_backend_pid() as p')).rows[0].p;
+const cpu = () => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const codes = (await c.query('select code from codes order by i')).rows.map((r) => r.code);
+const N = Number(process.argv[3] ?? 5000);
+const fn = process.argv[2] ?? 'cw_ping';
+const sql = `select * from ${fn}($1, null, null, false, 20000, null, 'success', null, null, $2, '127.0.0.1', 'http', 'POST', 'runitor/v1.3.0', $3, false, 100, null, null, null, null)`;
+const body = Buffer.from('Backup finished: 1204 files, 3.2 GiB, 0 errors.\n'.repeat(2));
+for (let i = 0; i < 500; i++) await c.query({ name: 'p', text: sql, values: [codes[i % 1000], new Date(), body] });
+const c0 = cpu(); const t0 = Date.now();
+for (let i = 0; i < N; i++) await c.query({ name: 'p', text: sql, values: [codes[Math.floor(Math.random() * 1000)], new Date(), body] });
+const ms = cpu() - c0;
+console.log(fn, `backend CPU ${(ms * 1000 / N).toFixed(0)} µs/ping, wall ${((Date.now() - t0) * 1000 / N).toFixed(0)} µs/ping`);
+await c.end();
