@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import t from 'tap';
+import type { PingRecord } from '../../db/queries/pings.ts';
+import { insertCheck, insertProject } from '../../testing/fixtures.ts';
+import { testDatabase } from '../../testing/db.ts';
+import { PingBatcher } from './batcher.ts';
+import { readCheck, readPings } from './test-support.ts';
+
+const record = (code: string, fields: Partial<PingRecord> = {}): PingRecord => ({
+  code,
+  pingKey: null,
+  slug: null,
+  create: false,
+  createLimit: 100,
+  requestError: null,
+  action: 'success',
+  exitStatus: null,
+  rid: null,
+  now: new Date('2026-01-15T12:00:00Z'),
+  remoteAddr: '192.0.2.1',
+  scheme: 'http',
+  method: 'POST',
+  ua: 'test',
+  body: Buffer.from('hello'),
+  hasConfirmationLink: false,
+  logLimit: 100,
+  schedule: null,
+  ...fields,
+});
+
+t.test('pings queued behind a busy statement go together and each gets its own answer', async (t) => {
+  const { pool } = await testDatabase(t);
+  const project = await insertProject(pool);
+  const a = await insertCheck(pool, project.id);
+  const b = await insertCheck(pool, project.id, { slug: 'bee' });
+  let statements = 0;
+  const counting = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop === 'query') return (...args: Parameters<typeof pool.query>) => (statements++, target.query(...args));
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  const batcher = new PingBatcher(() => counting, { concurrency: 1, maxBatch: 100 });
+  const results = await Promise.all([
+    batcher.record(record(a.code, { action: 'start', body: Buffer.from('first') })),
+    batcher.record(record(a.code, { body: Buffer.from('second') })),
+    batcher.record(record(null as unknown as string, { code: null, pingKey: project.ping_key, slug: 'bee', action: 'fail' })),
+    batcher.record(record(randomUUID())),
+    batcher.record(record(a.code, { action: 'fail', body: Buffer.from('third') })),
+  ]);
+  t.same(results.map((r) => r.outcome), ['OK', 'OK', 'OK', 'not found', 'OK']);
+  t.equal(statements, 2, 'the first ping alone, the four that queued behind it in one statement');
+  t.same((await readPings(pool, a.id)).map((p) => [p.n, p.kind, p.body?.toString()]), [
+    [1, 'start', 'first'],
+    [2, 'success', 'second'],
+    [3, 'fail', 'third'],
+  ], 'pings to one check keep their arrival order');
+  t.match(await readCheck(pool, b.id), { status: 'down', n_pings: 1 });
+});
+
+t.test('a ping that cannot be stored fails alone; the rest of its batch is recorded', async (t) => {
+  const { pool } = await testDatabase(t);
+  const project = await insertProject(pool);
+  const check = await insertCheck(pool, project.id);
+  const batcher = new PingBatcher(() => pool, { concurrency: 1, maxBatch: 100 });
+  const outcomes = await Promise.allSettled([
+    batcher.record(record(check.code, { body: Buffer.from('one') })),
+    batcher.record(record(check.code, { body: Buffer.from('two') })),
+    // An exit status the smallint column cannot hold: only a bug could send it (the handler refuses > 255).
+    batcher.record(record(check.code, { exitStatus: 70_000, action: 'fail' })),
+    batcher.record(record(check.code, { body: Buffer.from('three') })),
+  ]);
+  t.same(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  t.same((await readPings(pool, check.id)).map((p) => p.body?.toString()), ['one', 'two', 'three']);
+  t.equal((await readCheck(pool, check.id)).n_pings, 3);
+});
