@@ -1,5 +1,6 @@
 // Helpers shared by the ping endpoint's tests: reading back what a ping left in the database.
 import type { Queryable } from '../../db/pool.ts';
+import type { PingRecord } from '../../db/queries/pings.ts';
 
 export interface PingRowRead {
   n: number;
@@ -58,3 +59,28 @@ export function plain(row: Record<string, unknown>): Record<string, unknown> {
 
 /** The never-cache headers every ping response carries, as Django's never_cache sets them. */
 export const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
+
+/** A ping as the handler would pass it to the database: a POST success to `code` at noon, 2026-01-15. */
+export function pingRecord(code: string | null, fields: Partial<PingRecord> = {}): PingRecord {
+  return {
+    code,
+    pingKey: null,
+    slug: null,
+    create: false,
+    createLimit: 100,
+    requestError: null,
+    action: 'success',
+    exitStatus: null,
+    rid: null,
+    now: new Date('2026-01-15T12:00:00Z'),
+    remoteAddr: '192.0.2.1',
+    scheme: 'http',
+    method: 'POST',
+    ua: 'test',
+    body: Buffer.from('hello'),
+    hasConfirmationLink: false,
+    logLimit: 100,
+    schedule: null,
+    ...fields,
+  };
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { insertCheck, insertProject } from '../../testing/fixtures.ts';
+import { goesDownAt, type CheckTiming } from '../../core/status.ts';
 import { startTestServer } from '../../testing/server.ts';
 import { plain, readCheck, readFlips, readPings } from './test-support.ts';
 
@@ -20,6 +21,18 @@ const table = JSON.parse(readFileSync(new URL('./fixtures/transitions.json', imp
   cases: TransitionCase[];
 };
 
+/** The columns core/status.ts reads. */
+const timing = (row: Record<string, unknown>): CheckTiming => ({
+  kind: row.kind as CheckTiming['kind'],
+  timeoutSeconds: row.timeout_seconds as number,
+  graceSeconds: row.grace_seconds as number,
+  schedule: row.schedule as string,
+  tz: row.tz as string,
+  status: row.status as CheckTiming['status'],
+  lastPing: row.last_ping as Date | null,
+  lastStart: row.last_start as Date | null,
+});
+
 const hex = (text: string) => text.replace(/\s+/g, '');
 
 t.test('each ping changes its check as Healthchecks Check.ping does', async (t) => {
@@ -38,6 +51,8 @@ t.test('each ping changes its check as Healthchecks Check.ping does', async (t) 
       const after = plain(await readCheck(pool, check.id));
       t.match(after, c.expect.check, 'check columns');
       t.equal(after.n_pings, ((c.check.n_pings as number | undefined) ?? 0) + 1, 'n_pings counts every ping');
+      const row = await readCheck(pool, check.id);
+      t.same(row.alert_after, goesDownAt(timing(row)), 'alert_after is core/status.ts goesDownAt of the new state');
 
       const pings = await readPings(pool, check.id);
       t.equal(pings.length, 1, 'one ping logged');
