@@ -29,6 +29,8 @@ const { values: opts } = parseArgs({
     checks: { type: 'string', default: '1000' },
     pool: { type: 'string', default: '20' },
     relaxed: { type: 'boolean', default: false },
+    // Skip the peers (for quick tuning runs); the ratios are then not printed.
+    'ping-only': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(opts.duration);
@@ -130,6 +132,34 @@ function close(server: http.Server): Promise<void> {
   });
 }
 
+/** The two peers, on the same paths and body: bare node:http, then one INSERT per request. */
+async function runPeers(databaseUrl: string, pathsFile: string, scriptFile: string, postmaster: number): Promise<Result[]> {
+  const ok = (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '2' }).end('OK');
+  const bare = await serve((req, res) => {
+    req.resume();
+    req.on('end', () => ok(res));
+  });
+  const bareResult = await runWrk('node:http "OK"', bare.url, pathsFile, scriptFile, postmaster);
+  await close(bare.server);
+
+  const insertPool = createPool(databaseUrl, POOL);
+  const insert = await serve((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const code = (req.url ?? '').slice('/ping/'.length);
+      insertPool
+        .query({ name: 'bare', text: 'insert into bare_pings (code, created_at, body) values ($1, $2, $3)', values: [code, new Date(), Buffer.concat(chunks)] })
+        .then(() => ok(res))
+        .catch(() => res.writeHead(500).end());
+    });
+  });
+  const insertResult = await runWrk('one INSERT per request', insert.url, pathsFile, scriptFile, postmaster);
+  await close(insert.server);
+  await insertPool.end();
+  return [bareResult, insertResult];
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-bench-ping-'));
   chmodSync(dir, 0o711);
@@ -166,40 +196,23 @@ async function main(): Promise<void> {
     writeFileSync(scriptFile, WRK_SCRIPT);
     const results: Result[] = [];
 
-    // 1. Bare node:http.
-    const bare = await serve((_req, res) => {
-      _req.resume();
-      _req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '2' }).end('OK'));
-    });
-    results.push(await runWrk('node:http "OK"', bare.url, pathsFile, scriptFile, postmaster));
-    await close(bare.server);
+    if (!opts['ping-only']) results.push(...(await runPeers(databaseUrl, pathsFile, scriptFile, postmaster)));
 
-    // 2. One INSERT per request, same pool size, same body.
-    const insertPool = createPool(databaseUrl, POOL);
-    const insert = await serve((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const code = (req.url ?? '').slice('/ping/'.length);
-        insertPool
-          .query({ name: 'bare', text: 'insert into bare_pings (code, created_at, body) values ($1, $2, $3)', values: [code, new Date(), Buffer.concat(chunks)] })
-          .then(() => res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '2' }).end('OK'))
-          .catch(() => res.writeHead(500).end());
-      });
-    });
-    results.push(await runWrk('one INSERT per request', insert.url, pathsFile, scriptFile, postmaster));
-    await close(insert.server);
-    await insertPool.end();
-
-    // 3. The real ping endpoint.
+    // The real ping endpoint, through the same server assembly as `cronwarden ping`.
     const config = loadConfig({ DATABASE_URL: databaseUrl, DB_POOL_SIZE: String(POOL), PING_LOG_LIMIT: '100', LOG_LEVEL: 'error', PORT: '0' });
     const pool = createPool(databaseUrl, POOL);
     const ctx: AppContext = { config, log: createLogger('error'), pool, clock: () => new Date() };
     const app = createHttpServer(ctx, { api: true });
     const port = await listen(app, '127.0.0.1', 0);
+    const commits = async () =>
+      (await pool.query<{ n: number }>('select xact_commit::bigint as n from pg_stat_database where datname = current_database()')).rows[0]!.n;
+    const commits0 = await commits();
     const ping = await runWrk('Cronwarden ping', `http://127.0.0.1:${port}`, pathsFile, scriptFile, postmaster);
     results.push(ping);
     await close(app);
+    // Statistics reach pg_stat_database when a backend goes idle; the pool's clients are idle now.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const pingCommits = (await commits()) - commits0;
 
     // Every acknowledged ping must be in the database. n_pings counts them; the pings kept per
     // check must be exactly the newest min(n_pings, PING_LOG_LIMIT) after pruning. Requests
@@ -218,7 +231,7 @@ async function main(): Promise<void> {
     await pool.end();
     const { counted, logged, bad_checks: badChecks } = counts[0]!;
 
-    const [bareResult, insertResult] = results as [Result, Result, Result];
+    const [bareResult, insertResult] = results.length === 3 ? results : [];
     const line = (r: Result) =>
       `${r.name.padEnd(24)} ${r.rps.toFixed(0).padStart(8)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p90 ${r.p90.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  max ${r.max.toFixed(1).padStart(7)} ms  errors ${r.bad + r.socketErrors}  CPU/req: server ${r.serverCpu.toFixed(0).padStart(4)} µs, PostgreSQL ${r.pgCpu.toFixed(0).padStart(4)} µs`;
     const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -228,9 +241,10 @@ async function main(): Promise<void> {
           `PostgreSQL ${opts.relaxed ? 'RELAXED (fsync off)' : 'durable (fsync, synchronous_commit on)'}, ${os.cpus().length} CPUs, load ${load}`,
         ...results.map(line),
         '',
-        `ping / node:http          ${(ping.rps / bareResult.rps).toFixed(3)}`,
-        `ping / one INSERT         ${(ping.rps / insertResult.rps).toFixed(3)}`,
-        '',
+        ...(bareResult && insertResult
+          ? [`ping / node:http          ${(ping.rps / bareResult.rps).toFixed(3)}`, `ping / one INSERT         ${(ping.rps / insertResult.rps).toFixed(3)}`, '']
+          : []),
+        `transactions committed during the ping run: ${pingCommits} (${(ping.ok / Math.max(1, pingCommits)).toFixed(1)} pings per commit)`,
         `acknowledged pings ${ping.ok}, counted in checks.n_pings ${counted}, rows in pings ${logged}, checks with a wrong ping log ${badChecks}`,
         `every acknowledged ping recorded: ${counted >= ping.ok && counted - ping.ok <= CONNECTIONS && badChecks === 0 ? 'yes' : 'NO'}`,
         `target (>= 5000 pings/s, p99 < 50 ms, 0 errors): ${ping.rps >= 5000 && ping.p99 < 50 && ping.bad + ping.socketErrors === 0 ? 'met' : 'NOT met'}`,
