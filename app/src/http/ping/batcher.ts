@@ -71,9 +71,10 @@ export class PingBatcher {
         for (const waiting of batch) waiting.reject(error);
         return;
       }
-      await Promise.all(
-        batch.map((waiting) => withRetry(() => recordPing(this.pool(), waiting.record)).then(waiting.resolve, waiting.reject)),
-      );
+      // One at a time, in arrival order: pings to one check must keep their order.
+      for (const waiting of batch) {
+        await withRetry(() => recordPing(this.pool(), waiting.record)).then(waiting.resolve, waiting.reject);
+      }
     }
   }
 }
