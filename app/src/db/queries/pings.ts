@@ -47,23 +47,18 @@ export interface PingResult {
 }
 
 interface PingRow {
+  o_ordinal: number;
   o_outcome: PingOutcome;
   o_kind: string | null;
   o_schedule: string | null;
   o_tz: string | null;
 }
 
-interface BatchRow extends PingRow {
-  o_ordinal: number;
-}
-
-// Named statements: each connection parses and plans them once, then only binds and runs them.
-const RECORD_PING_SQL = `select o_outcome, o_kind, o_schedule, o_tz
-  from cw_ping($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`;
+// A named statement: each connection parses and plans it once, then only binds and runs it.
 const RECORD_PINGS_SQL = `select o_ordinal, o_outcome, o_kind, o_schedule, o_tz
-  from cw_ping_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`;
+  from cw_ping($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`;
 
-/** cw_ping's arguments for one ping, in order; the two shared ones (5 and 17) are per ping too. */
+/** cw_ping's arguments for one ping, in order (5 and 17, the limits, are shared by a batch). */
 function pingValues(ping: PingRecord): unknown[] {
   return [
     ping.code,
@@ -98,35 +93,33 @@ function toResult(row: PingRow): PingResult {
 }
 
 /**
- * Records one ping and applies it to its check, in one statement and one round trip (see
- * cw_ping() for the rules). Run it on the pool, not inside a transaction: in autocommit the
+ * Records pings and applies them to their checks (see cw_ping() for the rules): one statement,
+ * one transaction and one round trip for all of them, each ping applied as if it came alone,
+ * in the order given. Results are in the order of `pings`. All are committed or none: after an
+ * error nothing was recorded. Run it on the pool, not inside a transaction: in autocommit the
  * promise resolves only after the commit, which is what allows the caller to acknowledge.
- */
-export async function recordPing(db: Queryable, ping: PingRecord): Promise<PingResult> {
-  const { rows } = await db.query<PingRow>({ name: 'cw_ping', text: RECORD_PING_SQL, values: pingValues(ping) });
-  const row = rows[0];
-  if (!row) throw new Error('cw_ping returned no row');
-  return toResult(row);
-}
-
-/**
- * Records several pings in one statement, one transaction and one round trip, each applied
- * as recordPing would (cw_ping_batch). Results are in the order of `pings`. All are committed
- * or none: on an error nothing was recorded. createLimit and logLimit are taken from the first.
+ * createLimit and logLimit are taken from the first ping.
  */
 export async function recordPings(db: Queryable, pings: readonly PingRecord[]): Promise<PingResult[]> {
   const first = pings[0];
   if (!first) return [];
-  // One array per argument of cw_ping; the two limits are shared by the batch.
+  // One array per argument of cw_ping, except the two limits.
   const perPing = pings.map(pingValues);
   const values: unknown[] = pingValues(first).map((_, index) => perPing.map((v) => v[index]));
   values[4] = first.createLimit;
   values[16] = first.logLimit;
-  const { rows } = await db.query<BatchRow>({ name: 'cw_ping_batch', text: RECORD_PINGS_SQL, values });
+  const { rows } = await db.query<PingRow>({ name: 'cw_ping', text: RECORD_PINGS_SQL, values });
   const results = new Map(rows.map((row) => [row.o_ordinal, toResult(row)]));
   return pings.map((_, index) => {
     const result = results.get(index + 1);
-    if (!result) throw new Error(`cw_ping_batch gave no answer for ping ${index + 1} of ${pings.length}`);
+    if (!result) throw new Error(`cw_ping gave no answer for ping ${index + 1} of ${pings.length}`);
     return result;
   });
+}
+
+/** Records one ping: recordPings with a batch of one. */
+export async function recordPing(db: Queryable, ping: PingRecord): Promise<PingResult> {
+  const [result] = await recordPings(db, [ping]);
+  if (!result) throw new Error('cw_ping gave no answer');
+  return result;
 }

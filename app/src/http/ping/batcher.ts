@@ -62,9 +62,7 @@ export class PingBatcher {
 
   private async write(batch: Waiting[]): Promise<void> {
     try {
-      const results = await withRetry(() =>
-        batch.length === 1 ? recordPing(this.pool(), batch[0]!.record).then((r) => [r]) : recordPings(this.pool(), batch.map((w) => w.record)),
-      );
+      const results = await withRetry(() => recordPings(this.pool(), batch.map((w) => w.record)));
       batch.forEach((waiting, i) => waiting.resolve(results[i]!));
     } catch (error) {
       if (batch.length === 1 || isUnavailable(error)) {
