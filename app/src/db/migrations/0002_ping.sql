@@ -186,6 +186,8 @@ begin
 
   -- 2. Slug pings (rarer), in (ping key, slug) order so that concurrent auto-provisionings lock
   -- projects in the same order; their checks are locked afterwards, then the rounds redone.
+  -- (Two batches that ping the same checks, one by UUID and the other by slug, can deadlock:
+  -- PostgreSQL detects it and the batcher retries the batch it aborts.)
   if cardinality(array_remove(p_ping_keys, null)) > 0 then
     for r in
       select u.ordinal::integer as ordinal, u.ping_key, u.slug, u.wants_create,
