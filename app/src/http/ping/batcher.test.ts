@@ -17,7 +17,7 @@ t.test('pings queued behind a busy statement go together and each gets its own a
       return Reflect.get(target, prop, receiver);
     },
   });
-  const batcher = new PingBatcher(() => counting, { concurrency: 1, maxBatch: 100 });
+  const batcher = new PingBatcher(() => counting, { concurrency: 1, maxBatch: 100, maxBatchBytes: 1 << 20 });
   const results = await Promise.all([
     batcher.record(record(a.code, { action: 'start', body: Buffer.from('first') })),
     batcher.record(record(a.code, { body: Buffer.from('second') })),
@@ -39,7 +39,7 @@ t.test('a ping that cannot be stored fails alone; the rest of its batch is recor
   const { pool } = await testDatabase(t);
   const project = await insertProject(pool);
   const check = await insertCheck(pool, project.id);
-  const batcher = new PingBatcher(() => pool, { concurrency: 1, maxBatch: 100 });
+  const batcher = new PingBatcher(() => pool, { concurrency: 1, maxBatch: 100, maxBatchBytes: 1 << 20 });
   const outcomes = await Promise.allSettled([
     batcher.record(record(check.code, { body: Buffer.from('one') })),
     batcher.record(record(check.code, { body: Buffer.from('two') })),
@@ -50,4 +50,23 @@ t.test('a ping that cannot be stored fails alone; the rest of its batch is recor
   t.same(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   t.same((await readPings(pool, check.id)).map((p) => p.body?.toString()), ['one', 'two', 'three']);
   t.equal((await readCheck(pool, check.id)).n_pings, 3);
+});
+
+t.test('a batch stops at its size and byte limits; a body over the byte limit goes alone', async (t) => {
+  const { pool } = await testDatabase(t);
+  const check = await insertCheck(pool, (await insertProject(pool)).id);
+  let statements = 0;
+  const counting = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop === 'query') return (...args: Parameters<typeof pool.query>) => (statements++, target.query(...args));
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  const batcher = new PingBatcher(() => counting, { concurrency: 1, maxBatch: 3, maxBatchBytes: 100 });
+  const bodies = ['first', 'a', 'b', 'c', 'd', 'x'.repeat(150), 'e'];
+  await Promise.all(bodies.map((body) => batcher.record(record(check.code, { action: 'log', body: Buffer.from(body), logLimit: 1000 }))));
+  // [first] alone, then [a b c] (3 at most), then [d] (the next body would pass 100 bytes),
+  // then the 150-byte body alone, then [e].
+  t.equal(statements, 5);
+  t.same((await readPings(pool, check.id)).map((p) => p.body?.toString()), bodies, 'all recorded, in order');
 });

@@ -12,6 +12,8 @@ export interface BatcherOptions {
   concurrency: number;
   /** Pings per statement at most. */
   maxBatch: number;
+  /** Body bytes per statement at most (a larger single body still goes, alone). */
+  maxBatchBytes: number;
 }
 
 // Deadlocks and serialisation failures roll the whole statement back: safe to repeat.
@@ -51,13 +53,25 @@ export class PingBatcher {
 
   private drain(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
+      const batch = this.queue.splice(0, this.batchLength());
       this.running++;
       void this.write(batch).finally(() => {
         this.running--;
         this.drain();
       });
     }
+  }
+
+  /** How many of the queued pings the next statement takes. */
+  private batchLength(): number {
+    let bytes = 0;
+    let length = 0;
+    for (const waiting of this.queue) {
+      bytes += waiting.record.body.length;
+      if (length >= this.options.maxBatch || (length > 0 && bytes > this.options.maxBatchBytes)) break;
+      length++;
+    }
+    return length;
   }
 
   private async write(batch: Waiting[]): Promise<void> {

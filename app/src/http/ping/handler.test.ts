@@ -1,6 +1,10 @@
 import http from 'node:http';
+import { Writable } from 'node:stream';
 import t from 'tap';
 import { createPool } from '../../db/pool.ts';
+import { createLogger } from '../../log.ts';
+import { listen } from '../server.ts';
+import { createPingHandler } from './handler.ts';
 import { insertCheck, insertProject } from '../../testing/fixtures.ts';
 import { startTestServer } from '../../testing/server.ts';
 import { NEVER_CACHE, readCheck, readFlips, readPings } from './test-support.ts';
@@ -184,4 +188,21 @@ t.test('when the database is unreachable the ping is refused with 503, never ack
   t.equal(await res.text(), 'service unavailable');
   Object.assign(ctx, { pool });
   t.equal((await readCheck(pool, check.id)).n_pings, 0);
+});
+
+t.test('a ping that cannot be recorded is logged without the check\'s full UUID', async (t) => {
+  const { ctx, pool } = await startTestServer(t);
+  const check = await insertCheck(pool, (await insertProject(pool)).id);
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
+  const deadPool = createPool('postgresql://cronwarden@%2Fnonexistent/cronwarden', 1);
+  t.teardown(() => deadPool.end());
+  const server = http.createServer(createPingHandler({ ...ctx, log: createLogger('error', sink), pool: deadPool }));
+  const port = await listen(server, '127.0.0.1', 0);
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const res = await fetch(`http://127.0.0.1:${port}/ping/${check.code}/start`);
+  t.equal(res.status, 503);
+  t.equal(lines.length, 1);
+  t.match(lines[0], `"url":"/ping/${check.code.slice(0, 8)}…/start"`);
+  t.notMatch(lines[0], check.code);
 });

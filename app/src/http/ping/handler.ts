@@ -51,15 +51,17 @@ export function createPingHandler(ctx: AppContext, options: PingHandlerOptions =
   const batcher = new PingBatcher(() => ctx.pool, {
     concurrency: options.concurrency ?? Math.min(ctx.config.dbPoolSize, 4),
     maxBatch: 100,
+    // Bodies travel hex-encoded in the statement: at most ~8 MB of text per batch.
+    maxBatchBytes: 4 * 1024 * 1024,
   });
   return (req, res) => {
     handlePing(ctx, schedules, batcher, req, res).catch((error: unknown) => {
       if (error instanceof RequestAbortedError) {
-        log.debug({ err: error, url: req.url }, 'ping request aborted; not recorded');
+        log.debug({ err: error, url: loggable(req.url) }, 'ping request aborted; not recorded');
         return;
       }
       const unavailable = isUnavailable(error);
-      log.error({ err: error, url: req.url }, 'ping not recorded');
+      log.error({ err: error, url: loggable(req.url) }, 'ping not recorded');
       if (!res.headersSent) {
         // Both are retried by curl --retry and runitor; neither was recorded.
         if (unavailable) reply(ctx, res, 503, 'service unavailable');
@@ -111,6 +113,14 @@ async function handlePing(ctx: AppContext, schedules: ScheduleCache, batcher: Pi
   const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*' };
   if (config.pingBodyLimit !== null) headers['Ping-Body-Limit'] = String(config.pingBodyLimit);
   reply(ctx, res, status, result.outcome, headers);
+}
+
+/**
+ * A ping URL for the logs: a check's UUID, or a project's ping key, is all it takes to ping, so
+ * only their first 8 characters are kept (enough to tell them apart), as for API keys.
+ */
+function loggable(url: string | undefined): string {
+  return (url ?? '').replace(/\/ping\/([^/?]{8})[^/?]*/, '/ping/$1…');
 }
 
 /** The target of a raw (percent-encoded) path; null when it is malformed or matches no form. */
