@@ -124,3 +124,14 @@ t.test('a batch applies each ping as if it came alone and answers in order', asy
   t.match(await readPings(pool, a.id), [{ kind: 'fail', exit_status: 4 }]);
   t.same(await recordPings(pool, []), []);
 });
+
+t.test('two first pings of a new slug in one batch create one check and both count', async (t) => {
+  const { pool } = await testDatabase(t);
+  const project = await insertProject(pool);
+  const ping = (seconds: number) => pingRecord(null, { pingKey: project.ping_key, slug: 'fresh', create: true, now: at(seconds) });
+  const results = await recordPings(pool, [ping(0), ping(1), pingRecord(null, { pingKey: project.ping_key, slug: 'fresh', requestError: 'invalid uuid format' })]);
+  t.same(results.map((r) => r.outcome), ['Created', 'OK', 'invalid uuid format']);
+  const { rows } = await pool.query('select id, n_pings from checks where project_id = $1', [project.id]);
+  t.match(rows, [{ n_pings: 2 }]);
+  t.same((await readPings(pool, rows[0].id)).map((p) => p.n), [1, 2]);
+});
