@@ -154,6 +154,7 @@ declare
   v_round_count integer;
   v_unapplied integer;
   v_slug_ids integer[] := '{}';
+  v_ids integer[];
   v_locked integer[];
   v_expected integer;
   v_applied integer;
@@ -202,10 +203,22 @@ begin
        where u.ping_key is not null
        order by u.ping_key, u.slug, u.ordinal
     loop
-      if cardinality(r.ids) > 1 then
+      v_ids := r.ids;
+      if v_ids is null and cardinality(v_slug_ids) > 0 then
+        -- An earlier ping of this batch may have created it: look again, as a ping coming
+        -- alone after that one would.
+        select array_agg(m.id) into v_ids
+          from (select checks.id
+                  from checks
+                  join projects on projects.id = checks.project_id
+                 where projects.ping_key = r.ping_key
+                   and checks.slug = r.slug
+                 limit 2) as m;
+      end if;
+      if cardinality(v_ids) > 1 then
         v_outcomes[r.ordinal] := 'ambiguous slug';
-      elsif r.ids is not null then
-        v_check_ids[r.ordinal] := r.ids[1];
+      elsif v_ids is not null then
+        v_check_ids[r.ordinal] := v_ids[1];
         v_outcomes[r.ordinal] := 'OK';
       elsif r.wants_create then
         select * into v_created from cw_provision_check(r.ping_key, r.slug, p_create_limit);
