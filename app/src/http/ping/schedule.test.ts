@@ -1,6 +1,6 @@
 import http from 'node:http';
 import t from 'tap';
-import { ScheduleError, type Schedule, type ScheduleKind } from '../../core/schedule/index.ts';
+import { parseSchedule, ScheduleError, type Schedule, type ScheduleKind } from '../../core/schedule/index.ts';
 import { listen } from '../server.ts';
 import { insertCheck, insertProject } from '../../testing/fixtures.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
@@ -30,15 +30,41 @@ async function serverWithEngine(t: { teardown(fn: () => Promise<void>): void }, 
 
 const alertAfter = async (base: TestServer, id: number) => (await readCheck(base.pool, id)).alert_after as Date | null;
 
-t.test('without a schedule engine a cron check gets an early alert_after: ping time + grace', async (t) => {
+t.test('when the schedule engine refuses the expression, a cron check gets an early alert_after: ping time + grace', async (t) => {
   const base = await startTestServer(t);
+  const refusing: ScheduleParser = () => {
+    throw new ScheduleError('not understood');
+  };
+  const url = await serverWithEngine(t, base, refusing);
   const check = await insertCheck(base.pool, (await insertProject(base.pool)).id, { kind: 'cron', schedule: '0 3 * * *', grace_seconds: 600 });
   for (const minutes of [0, 5]) {
     base.clock.set('2026-01-15T12:00:00Z');
     base.clock.advance(minutes * 60);
-    t.equal((await fetch(`${base.url}/ping/${check.code}`)).status, 200);
+    t.equal((await fetch(`${url}/ping/${check.code}`)).status, 200);
     t.same(await alertAfter(base, check.id), new Date(base.clock.now.getTime() + 600_000), `ping ${minutes} min: early, never late`);
   }
+});
+
+t.test('the real server uses core/schedule: from the second ping on, alert_after is its next fire time + grace', async (t) => {
+  const base = await startTestServer(t);
+  const check = await insertCheck(base.pool, (await insertProject(base.pool)).id, { kind: 'cron', schedule: '0 3 * * *', grace_seconds: 600 });
+  base.clock.set('2026-01-15T12:00:00Z');
+  await fetch(`${base.url}/ping/${check.code}`);
+  t.same(await alertAfter(base, check.id), new Date('2026-01-15T12:10:00Z'), 'first ping: early');
+  base.clock.set('2026-01-15T12:05:00Z');
+  await fetch(`${base.url}/ping/${check.code}`);
+  // While the schedule engine refuses every expression, the deadline stays early; once it
+  // computes, it is exact. Either way it is never after the true deadline.
+  let expected: Date;
+  try {
+    const next = parseSchedule('cron', '0 3 * * *', 'UTC').next(new Date('2026-01-15T12:05:00Z'));
+    t.same(next, new Date('2026-01-16T03:00:00Z'), 'the engine\'s answer');
+    expected = new Date('2026-01-16T03:10:00Z');
+  } catch (error) {
+    t.type(error, ScheduleError);
+    expected = new Date('2026-01-15T12:15:00Z');
+  }
+  t.same(await alertAfter(base, check.id), expected);
 });
 
 t.test('with the engine, the second ping of a cron check gets the exact deadline', async (t) => {
