@@ -67,6 +67,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const logFd = openSync(path.join(dataDir, 'server.log'), 'a');
   const child = spawn(path.join(binaries.dir, 'postgres'), args, {
     stdio: ['ignore', logFd, logFd],
+    // Its own process group: Ctrl-C in a terminal must reach only us, so that requests in
+    // flight finish before we stop the server ourselves (stopChild).
+    detached: true,
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
   });
   closeSync(logFd);
