@@ -4,6 +4,7 @@
 // through the same objects.
 import { email } from './email/index.ts';
 import { matrix } from './matrix/index.ts';
+import { opsgenie } from './opsgenie/index.ts';
 import { pagerduty } from './pd/index.ts';
 import { pushover } from './po/index.ts';
 import type { Integration } from './types.ts';
@@ -12,7 +13,7 @@ import { webhook } from './webhook/index.ts';
 export { ChannelConfigError, TransportError } from './types.ts';
 export type { ChannelKind, Integration } from './types.ts';
 
-export const integrations: readonly Integration[] = [email, webhook, pushover, matrix, pagerduty];
+export const integrations: readonly Integration[] = [email, webhook, pushover, matrix, pagerduty, opsgenie];
 
 /** The same list, as the management API sees it (kind, label, parseConfig). */
 export const channelKinds: readonly Integration[] = integrations;
