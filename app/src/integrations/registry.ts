@@ -9,11 +9,12 @@ import { pagerduty } from './pd/index.ts';
 import { pushover } from './po/index.ts';
 import type { Integration } from './types.ts';
 import { webhook } from './webhook/index.ts';
+import { zulip } from './zulip/index.ts';
 
 export { ChannelConfigError, TransportError } from './types.ts';
 export type { ChannelKind, Integration } from './types.ts';
 
-export const integrations: readonly Integration[] = [email, webhook, pushover, matrix, pagerduty, opsgenie];
+export const integrations: readonly Integration[] = [email, webhook, pushover, matrix, pagerduty, opsgenie, zulip];
 
 /** The same list, as the management API sees it (kind, label, parseConfig). */
 export const channelKinds: readonly Integration[] = integrations;
