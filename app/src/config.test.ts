@@ -110,3 +110,46 @@ t.test('STARTTLS and implicit TLS together are refused, with the other problems'
     /^EMAIL_USE_TLS and EMAIL_USE_SSL: set at most one/,
   ]);
 });
+
+t.test('incident and paging integrations: Healthchecks\' defaults, overridable API bases, secrets from files', async (t) => {
+  const defaults = loadConfig({}).integrations;
+  t.same(
+    [defaults.pushover, defaults.matrix, defaults.pagerduty, defaults.opsgenie, defaults.zulip],
+    [
+      { apiToken: null, apiUrl: 'https://api.pushover.net/1', emergencyRetryDelay: 300, emergencyExpiration: 86_400 },
+      { homeserver: null, userId: null, accessToken: null },
+      { enabled: true, eventsUrl: 'https://events.pagerduty.com' },
+      { enabled: true, usApiUrl: 'https://api.opsgenie.com', euApiUrl: 'https://api.eu.opsgenie.com' },
+      { enabled: true },
+    ],
+  );
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-config-'));
+  writeFileSync(path.join(dir, 'po'), 'azGDORePK8gMaC0QOYAMyEEuzJnyUi\n');
+  writeFileSync(path.join(dir, 'matrix'), 'syt_secret\n');
+  const set = loadConfig({
+    PUSHOVER_API_TOKEN_FILE: path.join(dir, 'po'),
+    PUSHOVER_EMERGENCY_RETRY_DELAY: '60',
+    MATRIX_HOMESERVER: 'https://matrix.example.org/',
+    MATRIX_USER_ID: '@cronwarden:example.org',
+    MATRIX_ACCESS_TOKEN_FILE: path.join(dir, 'matrix'),
+    PD_ENABLED: 'false',
+    OPSGENIE_EU_API_URL: 'http://127.0.0.1:9/',
+  }).integrations;
+  t.equal(set.pushover.apiToken, 'azGDORePK8gMaC0QOYAMyEEuzJnyUi');
+  t.equal(set.pushover.emergencyRetryDelay, 60);
+  t.same(set.matrix, { homeserver: 'https://matrix.example.org', userId: '@cronwarden:example.org', accessToken: 'syt_secret' });
+  t.equal(set.pagerduty.enabled, false);
+  t.equal(set.opsgenie.euApiUrl, 'http://127.0.0.1:9');
+});
+
+t.test('Matrix needs its homeserver and token together; bad values are listed with the rest', async (t) => {
+  const error = t.throws(() =>
+    loadConfig({ MATRIX_HOMESERVER: 'https://matrix.example.org', MATRIX_USER_ID: 'cronwarden', PUSHOVER_EMERGENCY_RETRY_DELAY: '5', ZULIP_ENABLED: 'True' }),
+  ) as ConfigError;
+  t.same(error.problems, [
+    'PUSHOVER_EMERGENCY_RETRY_DELAY: must be an integer from 30 to 86400, got "5"',
+    'ZULIP_ENABLED: must be exactly "true" or "false", got "True"',
+    'MATRIX_HOMESERVER and MATRIX_ACCESS_TOKEN: set both to enable Matrix notifications, or neither',
+    'MATRIX_USER_ID: must look like @name:server, got "cronwarden"',
+  ]);
+});

@@ -59,6 +59,47 @@ export interface IntegrationSettings {
   /** Private ranges reachable anyway (an internal chat server), when allowPrivateIps is false. */
   readonly allowedNetworks: readonly Cidr[];
   readonly webhooksEnabled: boolean;
+  readonly pushover: PushoverSettings;
+  readonly matrix: MatrixSettings;
+  readonly pagerduty: PagerDutySettings;
+  readonly opsgenie: OpsgenieSettings;
+  readonly zulip: ZulipSettings;
+}
+
+export interface PushoverSettings {
+  /** The application's API token; null: Pushover notifications are not enabled. */
+  readonly apiToken: string | null;
+  /** API base, normally https://api.pushover.net/1 (a setting for tests and proxies). */
+  readonly apiUrl: string;
+  /** Seconds between repeats of an emergency-priority notification until acknowledged. */
+  readonly emergencyRetryDelay: number;
+  /** Seconds an emergency-priority notification keeps repeating. */
+  readonly emergencyExpiration: number;
+}
+
+export interface MatrixSettings {
+  /** Homeserver base URL; null: Matrix notifications are not enabled. */
+  readonly homeserver: string | null;
+  /** The bot account users invite to their rooms ("@cronwarden:example.org"). */
+  readonly userId: string | null;
+  readonly accessToken: string | null;
+}
+
+export interface PagerDutySettings {
+  readonly enabled: boolean;
+  /** Events API base, normally https://events.pagerduty.com (tests, proxies, the EU endpoint). */
+  readonly eventsUrl: string;
+}
+
+export interface OpsgenieSettings {
+  readonly enabled: boolean;
+  /** API bases per region (tests, proxies). */
+  readonly usApiUrl: string;
+  readonly euApiUrl: string;
+}
+
+export interface ZulipSettings {
+  readonly enabled: boolean;
 }
 
 export interface Cidr {
@@ -113,10 +154,41 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivateIps: reader.boolean('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
       allowedNetworks: reader.cidrs('INTEGRATIONS_ALLOWED_NETWORKS', ''),
       webhooksEnabled: reader.boolean('WEBHOOKS_ENABLED', true),
+      pushover: {
+        apiToken: reader.secret('PUSHOVER_API_TOKEN'),
+        apiUrl: reader.url('PUSHOVER_API_URL', 'https://api.pushover.net/1'),
+        // Pushover refuses a retry under 30 seconds.
+        emergencyRetryDelay: reader.integer('PUSHOVER_EMERGENCY_RETRY_DELAY', 300, 30, 86_400),
+        emergencyExpiration: reader.integer('PUSHOVER_EMERGENCY_EXPIRATION', 86_400, 30, 86_400),
+      },
+      matrix: {
+        homeserver: reader.url('MATRIX_HOMESERVER', '') || null,
+        userId: reader.string('MATRIX_USER_ID', '') || null,
+        accessToken: reader.secret('MATRIX_ACCESS_TOKEN'),
+      },
+      pagerduty: {
+        enabled: reader.boolean('PD_ENABLED', true),
+        eventsUrl: reader.url('PD_EVENTS_URL', 'https://events.pagerduty.com'),
+      },
+      opsgenie: {
+        enabled: reader.boolean('OPSGENIE_ENABLED', true),
+        usApiUrl: reader.url('OPSGENIE_US_API_URL', 'https://api.opsgenie.com'),
+        euApiUrl: reader.url('OPSGENIE_EU_API_URL', 'https://api.eu.opsgenie.com'),
+      },
+      zulip: {
+        enabled: reader.boolean('ZULIP_ENABLED', true),
+      },
     },
   };
   if (config.email.useTls && config.email.useSsl) {
     reader.problems.push('EMAIL_USE_TLS and EMAIL_USE_SSL: set at most one of them to true');
+  }
+  const matrix = config.integrations.matrix;
+  if ((matrix.homeserver === null) !== (matrix.accessToken === null)) {
+    reader.problems.push('MATRIX_HOMESERVER and MATRIX_ACCESS_TOKEN: set both to enable Matrix notifications, or neither');
+  }
+  if (matrix.userId !== null && !/^@[^:\s]+:\S+$/.test(matrix.userId)) {
+    reader.problems.push(`MATRIX_USER_ID: must look like @name:server, got ${JSON.stringify(matrix.userId)}`);
   }
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return Object.freeze(config);

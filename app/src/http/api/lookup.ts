@@ -1,10 +1,10 @@
 // Finding the check a URL names, with Healthchecks' answers: 404 when there is no such check,
 // 403 when it belongs to another project than the key's.
+import { uniqueKey } from '../../core/unique-key.ts';
 import type { Queryable } from '../../db/pool.ts';
 import { findCheckByCode, listCheckCodes, type CheckRecord } from '../../db/queries/checks.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { ProjectAuth } from './auth.ts';
-import { uniqueKey } from './checks/present.ts';
 
 /** The check with UUID `code` if it is in the key's project; throws NotFoundError or ForbiddenError. */
 export async function ownCheck(db: Queryable, auth: ProjectAuth, code: string): Promise<CheckRecord> {

@@ -1,6 +1,6 @@
 // The only place a check becomes JSON: Healthchecks' Check.to_dict, keys in its order.
-import { createHash } from 'node:crypto';
 import type { Config } from '../../../config.ts';
+import { uniqueKey } from '../../../core/unique-key.ts';
 import { ScheduleError } from '../../../core/schedule/index.ts';
 import { graceStart, statusAt, type CheckTiming, type Status } from '../../../core/status.ts';
 import type { CheckRecord } from '../../../db/queries/checks.ts';
@@ -9,11 +9,6 @@ import type { ApiVersion } from '../endpoint.ts';
 /** Healthchecks' isostring(): seconds precision, `+00:00`; null stays null. */
 export function isoSeconds(date: Date | null): string | null {
   return date === null ? null : `${date.toISOString().slice(0, 19)}+00:00`;
-}
-
-/** sha1 of the first 16 hex digits of the UUID (no dashes): the read-only id of a check. */
-export function uniqueKey(code: string): string {
-  return createHash('sha1').update(code.replaceAll('-', '').slice(0, 16)).digest('hex');
 }
 
 function timing(check: CheckRecord): CheckTiming {
