@@ -2,14 +2,17 @@
 // folder and one line below. The management API accepts a channel only when its kind is
 // listed here and its settings pass that kind's own parseConfig; the alert engine sends
 // through the same objects.
+import { call } from './call/index.ts';
 import { email } from './email/index.ts';
+import { sms } from './sms/index.ts';
 import type { Integration } from './types.ts';
 import { webhook } from './webhook/index.ts';
+import { whatsapp } from './whatsapp/index.ts';
 
 export { ChannelConfigError, TransportError } from './types.ts';
 export type { ChannelKind, Integration } from './types.ts';
 
-export const integrations: readonly Integration[] = [email, webhook];
+export const integrations: readonly Integration[] = [email, webhook, sms, whatsapp, call];
 
 /** The same list, as the management API sees it (kind, label, parseConfig). */
 export const channelKinds: readonly Integration[] = integrations;
