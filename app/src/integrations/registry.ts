@@ -4,6 +4,7 @@
 // through the same objects.
 import { call } from './call/index.ts';
 import { email } from './email/index.ts';
+import { shell } from './shell/index.ts';
 import { sms } from './sms/index.ts';
 import type { Integration } from './types.ts';
 import { webhook } from './webhook/index.ts';
@@ -12,7 +13,7 @@ import { whatsapp } from './whatsapp/index.ts';
 export { ChannelConfigError, TransportError } from './types.ts';
 export type { ChannelKind, Integration } from './types.ts';
 
-export const integrations: readonly Integration[] = [email, webhook, sms, whatsapp, call];
+export const integrations: readonly Integration[] = [email, webhook, sms, whatsapp, call, shell];
 
 /** The same list, as the management API sees it (kind, label, parseConfig). */
 export const channelKinds: readonly Integration[] = integrations;
