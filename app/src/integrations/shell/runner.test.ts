@@ -100,9 +100,10 @@ t.test('the environment is exactly the one given', async (t) => {
   t.teardown(() => {
     delete process.env.CW_RUNNER_SECRET;
   });
-  const result = await runShell('env', { env: { PATH: '/usr/bin:/bin', ONLY: 'this' }, timeoutMs: 10_000 });
-  // tap's process-info hook adds its own variables to every child a test spawns; dash adds PWD.
-  const names = result.output.trim().split('\n').map((line) => line.slice(0, line.indexOf('='))).filter((name) => !name.startsWith('_TAPJS_') && name !== 'NODE_OPTIONS');
+  const result = await runShell('env -0', { env: { PATH: '/usr/bin:/bin', ONLY: 'this' }, timeoutMs: 10_000 });
+  // tap's process-info hook adds its own variables (some spanning lines) to every child a test
+  // spawns; dash adds PWD.
+  const names = result.output.split('\0').filter(Boolean).map((entry) => entry.slice(0, entry.indexOf('='))).filter((name) => !name.startsWith('_TAPJS_') && name !== 'NODE_OPTIONS');
   t.same(names.sort(), ['ONLY', 'PATH', 'PWD']);
 });
 

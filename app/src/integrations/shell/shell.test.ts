@@ -112,9 +112,10 @@ t.test('the command gets a clean environment with the notification\'s idempotenc
   t.teardown(() => {
     delete process.env.CW_TEST_SECRET;
   });
-  await shell.open({ cmd_down: `env > ${dir}/env; pwd > ${dir}/pwd` }).send(testNotice(), testSendContext(t, ENABLED));
-  const env = Object.fromEntries(readFileSync(path.join(dir, 'env'), 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-  // tap's process-info hook adds its own variables to every child a test spawns.
+  await shell.open({ cmd_down: `env -0 > ${dir}/env; pwd > ${dir}/pwd` }).send(testNotice(), testSendContext(t, ENABLED));
+  const entries = readFileSync(path.join(dir, 'env'), 'utf8').split('\0').filter(Boolean);
+  const env = Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+  // tap's process-info hook adds its own variables (some spanning lines) to every child a test spawns.
   const ours = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('_TAPJS_') && name !== 'NODE_OPTIONS'));
   t.same(ours, { ...commandEnvironment(testNotice(), os.userInfo()), PWD: '/' });
   t.notOk('CW_TEST_SECRET' in env);
