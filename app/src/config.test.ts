@@ -153,3 +153,29 @@ t.test('Matrix needs its homeserver and token together; bad values are listed wi
     'MATRIX_USER_ID: must look like @name:server, got "cronwarden"',
   ]);
 });
+
+t.test('Twilio and shell settings: off by default, the auth token also from a file, limits and timeout checked', async (t) => {
+  const defaults = loadConfig({});
+  t.same(defaults.integrations.twilio, {
+    account: null, auth: null, from: null, messagingServiceSid: null, baseUrl: 'https://api.twilio.com', useWhatsapp: false,
+    whatsappDownContentSid: null, whatsappUpContentSid: null, smsLimit: 10_000, callLimit: 10_000,
+  });
+  t.same(defaults.integrations.shell, { enabled: false, timeoutSeconds: 30 });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-config-'));
+  writeFileSync(path.join(dir, 'twilio'), 'tok3n\n');
+  const config = loadConfig({
+    TWILIO_ACCOUNT: 'AC1', TWILIO_AUTH: 'ignored', TWILIO_AUTH_FILE: path.join(dir, 'twilio'), TWILIO_FROM: '+15005550006',
+    TWILIO_BASE_URL: 'http://127.0.0.1:9999/', TWILIO_USE_WHATSAPP: 'true', WHATSAPP_DOWN_CONTENT_SID: 'HXd', WHATSAPP_UP_CONTENT_SID: 'HXu',
+    SMS_LIMIT: '0', CALL_LIMIT: '5', SHELL_ENABLED: 'true', SHELL_TIMEOUT: '50',
+  });
+  t.match(config.integrations.twilio, { account: 'AC1', auth: 'tok3n', baseUrl: 'http://127.0.0.1:9999', useWhatsapp: true, smsLimit: 0, callLimit: 5 });
+  t.same(config.integrations.shell, { enabled: true, timeoutSeconds: 50 });
+  const error = t.throws(() => loadConfig({ SMS_LIMIT: '-1', CALL_LIMIT: 'lots', SHELL_TIMEOUT: '60', SHELL_ENABLED: 'True', TWILIO_BASE_URL: 'api.twilio.com' })) as ConfigError;
+  t.match(error.problems, [
+    /^TWILIO_BASE_URL: not a valid URL/,
+    /^SMS_LIMIT: must be an integer from 0/,
+    /^CALL_LIMIT: must be an integer from 0/,
+    /^SHELL_ENABLED: must be exactly "true" or "false"/,
+    /^SHELL_TIMEOUT: must be an integer from 1 to 50/,
+  ]);
+});

@@ -64,6 +64,10 @@ export interface IntegrationSettings {
   readonly pagerduty: PagerDutySettings;
   readonly opsgenie: OpsgenieSettings;
   readonly zulip: ZulipSettings;
+  /** SMS, WhatsApp and phone calls through Twilio. */
+  readonly twilio: TwilioSettings;
+  /** The opt-in shell command integration. */
+  readonly shell: ShellSettings;
 }
 
 export interface PushoverSettings {
@@ -100,6 +104,33 @@ export interface OpsgenieSettings {
 
 export interface ZulipSettings {
   readonly enabled: boolean;
+}
+
+export interface TwilioSettings {
+  /** Account SID (TWILIO_ACCOUNT); null: Twilio is not configured. */
+  readonly account: string | null;
+  /** Auth token (TWILIO_AUTH): signs our API requests and Twilio's status callbacks. */
+  readonly auth: string | null;
+  /** Sender number (TWILIO_FROM), E.164. */
+  readonly from: string | null;
+  /** Messaging service that picks the sender (TWILIO_MESSAGING_SERVICE_SID); wins over `from` for SMS. */
+  readonly messagingServiceSid: string | null;
+  /** API base URL, for testing or a proxy; Twilio's own by default. */
+  readonly baseUrl: string;
+  readonly useWhatsapp: boolean;
+  readonly whatsappDownContentSid: string | null;
+  readonly whatsappUpContentSid: string | null;
+  /** SMS and WhatsApp messages one project owner may send per calendar month (UTC). */
+  readonly smsLimit: number;
+  /** Phone calls one project owner may make per calendar month (UTC). */
+  readonly callLimit: number;
+}
+
+export interface ShellSettings {
+  /** SHELL_ENABLED: off by default, because a shell channel runs commands on the alert server. */
+  readonly enabled: boolean;
+  /** Seconds a command may run before its process group is killed. */
+  readonly timeoutSeconds: number;
 }
 
 export interface Cidr {
@@ -177,6 +208,24 @@ export function loadConfig(env: Env = process.env): Config {
       },
       zulip: {
         enabled: reader.boolean('ZULIP_ENABLED', true),
+      },
+      twilio: {
+        account: reader.string('TWILIO_ACCOUNT', '') || null,
+        auth: reader.secret('TWILIO_AUTH'),
+        from: reader.string('TWILIO_FROM', '') || null,
+        messagingServiceSid: reader.string('TWILIO_MESSAGING_SERVICE_SID', '') || null,
+        baseUrl: reader.url('TWILIO_BASE_URL', 'https://api.twilio.com'),
+        useWhatsapp: reader.boolean('TWILIO_USE_WHATSAPP', false),
+        whatsappDownContentSid: reader.string('WHATSAPP_DOWN_CONTENT_SID', '') || null,
+        whatsappUpContentSid: reader.string('WHATSAPP_UP_CONTENT_SID', '') || null,
+        // Healthchecks' self-hosted default (USE_PAYMENTS off) for both.
+        smsLimit: reader.integer('SMS_LIMIT', 10_000, 0, 10_000_000),
+        callLimit: reader.integer('CALL_LIMIT', 10_000, 0, 10_000_000),
+      },
+      shell: {
+        enabled: reader.boolean('SHELL_ENABLED', false),
+        // The engine gives every send 60 seconds; a command must end (or be killed) inside that.
+        timeoutSeconds: reader.integer('SHELL_TIMEOUT', 30, 1, 50),
       },
     },
   };

@@ -217,6 +217,7 @@ export class DeliveryPump {
       http: this.senders.http,
       mail: this.senders.mail,
       log: this.ctx.log.child({ delivery: row.id, channel: row.channel_code }),
+      db: this.ctx.pool,
       signal,
     };
     if (row.kind === 'notice') return this.sendNotice(row, signal);

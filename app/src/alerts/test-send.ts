@@ -90,7 +90,7 @@ export async function sendTestNotification(ctx: AppContext, channel: ChannelRow,
         channel: { code: channel.code, name: channel.name, unsubscribeKey: channel.unsubscribe_key },
         now,
       },
-      { config: ctx.config, http: senders.http, mail: senders.mail, log: ctx.log, signal: AbortSignal.timeout(60_000) },
+      { config: ctx.config, http: senders.http, mail: senders.mail, log: ctx.log, db: ctx.pool, signal: AbortSignal.timeout(60_000) },
     );
     result = { ok: true, direction };
   } catch (error) {

@@ -2,19 +2,25 @@
 // folder and one line below. The management API accepts a channel only when its kind is
 // listed here and its settings pass that kind's own parseConfig; the alert engine sends
 // through the same objects.
+import { call } from './call/index.ts';
 import { email } from './email/index.ts';
 import { matrix } from './matrix/index.ts';
 import { opsgenie } from './opsgenie/index.ts';
 import { pagerduty } from './pd/index.ts';
 import { pushover } from './po/index.ts';
+import { shell } from './shell/index.ts';
+import { sms } from './sms/index.ts';
 import type { Integration } from './types.ts';
 import { webhook } from './webhook/index.ts';
+import { whatsapp } from './whatsapp/index.ts';
 import { zulip } from './zulip/index.ts';
 
 export { ChannelConfigError, TransportError } from './types.ts';
 export type { ChannelKind, Integration } from './types.ts';
 
-export const integrations: readonly Integration[] = [email, webhook, pushover, matrix, pagerduty, opsgenie, zulip];
+export const integrations: readonly Integration[] = [
+  email, webhook, pushover, matrix, pagerduty, opsgenie, zulip, sms, whatsapp, call, shell,
+];
 
 /** The same list, as the management API sees it (kind, label, parseConfig). */
 export const channelKinds: readonly Integration[] = integrations;

@@ -2,6 +2,7 @@
 // receivers. Every integration's test builds on these.
 import { loadConfig, type Config } from '../config.ts';
 import { buildSummary, type Summary, type SummaryFacts } from '../core/summary.ts';
+import type { Queryable } from '../db/pool.ts';
 import { createLogger } from '../log.ts';
 import { createMailSender } from './email/sender.ts';
 import { createHttpClient } from './http.ts';
@@ -82,9 +83,10 @@ export function testNotice(options: { facts?: Partial<SummaryFacts>; direction?:
 
 /**
  * A SendContext with real clients: HTTP allowed to reach loopback (as INTEGRATIONS_ALLOW_PRIVATE_IPS=true)
- * and SMTP to `env`'s EMAIL_* (unset: not configured). Closed at teardown.
+ * and SMTP to `env`'s EMAIL_* (unset: not configured). Closed at teardown. Integrations that
+ * keep state pass `db` (from testDatabase); without it, any query fails saying so.
  */
-export function testSendContext(t: TestLike, env: Record<string, string> = {}): SendContext & { config: Config } {
+export function testSendContext(t: TestLike, env: Record<string, string> = {}, options: { db?: Queryable } = {}): SendContext & { config: Config } {
   const config = loadConfig({ INTEGRATIONS_ALLOW_PRIVATE_IPS: 'true', SITE_ROOT: 'https://cw.example.org', ...env });
   const http = createHttpClient({ ...config.integrations, timeoutMs: 2000 });
   const mail = createMailSender(config.email);
@@ -92,5 +94,11 @@ export function testSendContext(t: TestLike, env: Record<string, string> = {}): 
     http.close();
     mail.close();
   });
-  return { config, http, mail, log: createLogger('silent'), signal: new AbortController().signal };
+  return { config, http, mail, log: createLogger('silent'), db: options.db ?? NO_DATABASE, signal: new AbortController().signal };
 }
+
+// pg's query() has a dozen overloads; a stand-in that only ever rejects cannot match them
+// all by type, hence the one cast.
+const NO_DATABASE = {
+  query: () => Promise.reject(new Error('this test gave testSendContext no database: pass { db } from testDatabase(t)')),
+} as unknown as Queryable;

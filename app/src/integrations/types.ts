@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts';
 import type { Direction } from '../core/selection.ts';
 import type { Summary } from '../core/summary.ts';
+import type { Queryable } from '../db/pool.ts';
 import type { Logger } from '../log.ts';
 import type { HttpClient } from './http.ts';
 import type { MailSender } from './email/sender.ts';
@@ -67,6 +68,11 @@ export interface SendContext {
   /** The SMTP sender configured by EMAIL_*. */
   readonly mail: MailSender;
   readonly log: Logger;
+  /**
+   * The database, for integrations that keep state of their own (Twilio's monthly limits and
+   * message SIDs), in tables of their own: the engine records every outcome itself.
+   */
+  readonly db: Queryable;
   /** Aborted when the engine shuts down or the send outlives its time. */
   readonly signal: AbortSignal;
 }

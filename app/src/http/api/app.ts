@@ -1,5 +1,6 @@
 import express from 'express';
 import type { AppContext } from '../../context.ts';
+import { deliveryStatusRoutes } from '../alerts/delivery-status.ts';
 import { unsubscribeRoutes } from '../alerts/unsubscribe.ts';
 import { sendError } from '../errors.ts';
 import { badgeRoutes } from './badges/routes.ts';
@@ -42,6 +43,7 @@ export function createApiApp(ctx: AppContext): express.Express {
     }
   });
   router.use(unsubscribeRoutes(ctx));
+  router.use(deliveryStatusRoutes(ctx));
   for (const version of API_VERSIONS) router.use(`/api/v${version}`, apiRouter({ ctx, version }));
   // Anything else under the API is unknown: 404 with an empty body, as for unknown checks.
   router.use('/api', (_req, res) => {
