@@ -59,6 +59,24 @@ export interface IntegrationSettings {
   /** Private ranges reachable anyway (an internal chat server), when allowPrivateIps is false. */
   readonly allowedNetworks: readonly Cidr[];
   readonly webhooksEnabled: boolean;
+  /** SLACK_ENABLED and kin: false makes sends of that kind fail (retried) as "not enabled". */
+  readonly slackEnabled: boolean;
+  readonly mattermostEnabled: boolean;
+  readonly rocketchatEnabled: boolean;
+  readonly discordEnabled: boolean;
+  readonly msteamsEnabled: boolean;
+  readonly telegram: TelegramSettings;
+  /** NTFY_SH_TOKEN: access token for https://ntfy.sh, used by ntfy channels without their own. */
+  readonly ntfyShToken: string | null;
+}
+
+export interface TelegramSettings {
+  /** The bot's token from @BotFather; null: Telegram sends fail (retried) until it is set. */
+  readonly token: string | null;
+  /** The bot's username, for the onboarding link ("t.me/<name>"). */
+  readonly botName: string;
+  /** Bot API server, without a trailing slash: Telegram's, a local Bot API server, or a test receiver. */
+  readonly apiUrl: string;
 }
 
 export interface Cidr {
@@ -113,10 +131,27 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivateIps: reader.boolean('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
       allowedNetworks: reader.cidrs('INTEGRATIONS_ALLOWED_NETWORKS', ''),
       webhooksEnabled: reader.boolean('WEBHOOKS_ENABLED', true),
+      slackEnabled: reader.boolean('SLACK_ENABLED', true),
+      mattermostEnabled: reader.boolean('MATTERMOST_ENABLED', true),
+      rocketchatEnabled: reader.boolean('ROCKETCHAT_ENABLED', true),
+      discordEnabled: reader.boolean('DISCORD_ENABLED', true),
+      msteamsEnabled: reader.boolean('MSTEAMS_ENABLED', true),
+      telegram: {
+        token: reader.secret('TELEGRAM_TOKEN'),
+        botName: reader.string('TELEGRAM_BOT_NAME', 'ExampleBot'),
+        apiUrl: reader.url('TELEGRAM_API_URL', 'https://api.telegram.org'),
+      },
+      ntfyShToken: reader.secret('NTFY_SH_TOKEN'),
     },
   };
   if (config.email.useTls && config.email.useSsl) {
     reader.problems.push('EMAIL_USE_TLS and EMAIL_USE_SSL: set at most one of them to true');
+  }
+  // The token goes into the Bot API's URL path; anything else than Telegram's shape would
+  // make every send fail later with a puzzling 404, so it is refused now.
+  const telegramToken = config.integrations.telegram.token;
+  if (telegramToken !== null && !/^\d+:[A-Za-z0-9_-]+$/.test(telegramToken)) {
+    reader.problems.push('TELEGRAM_TOKEN: not a Telegram bot token (digits, a colon, then letters, digits, "_" or "-")');
   }
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return Object.freeze(config);
