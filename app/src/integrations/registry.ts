@@ -2,14 +2,33 @@
 // folder and one line below. The management API accepts a channel only when its kind is
 // listed here and its settings pass that kind's own parseConfig; the alert engine sends
 // through the same objects.
+import { discord } from './discord/index.ts';
 import { email } from './email/index.ts';
+import { gotify } from './gotify/index.ts';
+import { mattermost } from './mattermost/index.ts';
+import { msteamsw } from './msteamsw/index.ts';
+import { ntfy } from './ntfy/index.ts';
+import { rocketchat } from './rocketchat/index.ts';
+import { slack } from './slack/index.ts';
+import { telegram } from './telegram/index.ts';
 import type { Integration } from './types.ts';
 import { webhook } from './webhook/index.ts';
 
 export { ChannelConfigError, TransportError } from './types.ts';
 export type { ChannelKind, Integration } from './types.ts';
 
-export const integrations: readonly Integration[] = [email, webhook];
+export const integrations: readonly Integration[] = [
+  email,
+  webhook,
+  slack,
+  mattermost,
+  rocketchat,
+  discord,
+  msteamsw,
+  telegram,
+  ntfy,
+  gotify,
+];
 
 /** The same list, as the management API sees it (kind, label, parseConfig). */
 export const channelKinds: readonly Integration[] = integrations;
