@@ -30,9 +30,10 @@ export interface SlackFlavour {
 const combiningJoiner = (text: string) => text.replace(/\*/g, '\u034f*');
 const backslash = (text: string) => text.replace(/\*/g, '\\*');
 const asIs = (text: string) => text;
+const SLACK_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /** Slack: `<!channel>` in a check name must not reach Slack as a mention, so &, <, > are escaped. */
-export const SLACK: SlackFlavour = { fixAsterisks: combiningJoiner, escape: (text) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c) };
+export const SLACK: SlackFlavour = { fixAsterisks: combiningJoiner, escape: (text) => text.replace(/[&<>]/g, (c) => SLACK_ENTITIES[c] ?? c) };
 export const MATTERMOST: SlackFlavour = { fixAsterisks: combiningJoiner, escape: asIs };
 export const DISCORD: SlackFlavour = { fixAsterisks: backslash, escape: asIs };
 export const ROCKETCHAT: SlackFlavour = { fixAsterisks: backslash, escape: asIs };

@@ -25,9 +25,14 @@ export const telegram = defineIntegration({
     // posting it. Sending it to the new id now is not a second delivery but the first one, so
     // this is the one resend made inside an attempt: waiting for the engine's retry would
     // delay the alert by the backoff and record a failure for a channel that works. The new
-    // id is stored first, so later notifications go straight there.
-    const saved = await ctx.saveConfig({ ...config, id: first.migrateTo });
-    if (!saved) ctx.log.warn({ chat: config.id, migratedTo: first.migrateTo }, 'telegram chat migrated; the new chat id could not be stored');
+    // id is stored first, so later notifications go straight there; storing matters less than
+    // the alert, so a failure to store is logged and the next notification moves again.
+    const moved = { chat: config.id, migratedTo: first.migrateTo };
+    const saved = await ctx.saveConfig({ ...config, id: first.migrateTo }).catch((error: unknown) => {
+      ctx.log.error({ ...moved, err: error }, 'telegram chat migrated; storing the new chat id failed');
+      return null;
+    });
+    if (saved === false) ctx.log.warn(moved, 'telegram chat migrated; the new chat id was not stored (settings changed meanwhile, or no store)');
     const second = readBotApiResponse(await ctx.http.request(telegramRequest(config, notice, bot, ctx.config, first.migrateTo), ctx.signal), notice.now);
     if (!second.ok) throw new TransportError(`Received status code ${second.status} with a message: "${second.description}" (the chat moved twice)`);
   },

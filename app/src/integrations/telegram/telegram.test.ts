@@ -177,7 +177,7 @@ t.test('a group upgraded to a supergroup: the new chat id is stored and the mess
   t.same(await stored(), { id: -100999, thread_id: null, type: 'group', name: 'Ops', reminder_interval: 3600 }, 'the reminder setting is kept');
 });
 
-t.test('a migration never overwrites settings changed meanwhile, and is still delivered; so without a store', async (t) => {
+t.test('a migration never overwrites settings changed meanwhile, and is still delivered; so without a store, or when storing fails', async (t) => {
   const db = await testDatabase(t);
   const project = await insertProject(db.pool);
   const channel = await insertChannel(db.pool, project.id, { kind: 'telegram', config: { id: -123 } });
@@ -187,7 +187,9 @@ t.test('a migration never overwrites settings changed meanwhile, and is still de
   t.equal(await sendOutcome(telegram, opened, { ...ctx, channelStore: createChannelStore(db.pool, channel.id) }), 'ok');
   t.same((await db.pool.query('select config from channels where id = $1', [channel.id])).rows[0]?.config, { id: -555 });
   t.equal(await sendOutcome(telegram, opened, ctx), 'ok', 'no channel store: sent, not stored');
-  t.same(chats(), [-123, -100999, -123, -100999]);
+  const failing = { replaceConfig: () => Promise.reject(new Error('connection terminated')) };
+  t.equal(await sendOutcome(telegram, opened, { ...ctx, channelStore: failing }), 'ok', 'a store that fails: sent all the same');
+  t.same(chats(), [-123, -100999, -123, -100999, -123, -100999]);
 });
 
 t.test('a chat that moves twice in one attempt is retried, not followed further', async (t) => {
