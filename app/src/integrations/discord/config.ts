@@ -1,6 +1,6 @@
 // A Discord channel's settings: the channel webhook's URL, `{"url": "https://discord.com/api/
 // webhooks/<id>/<token>"}`. Healthchecks' stored OAuth answer (`webhook.url`) is accepted too.
-import { objectField, urlField } from '../fields.ts';
+import { objectField, urlField } from '../chat-fields.ts';
 
 export interface DiscordConfig {
   readonly url: string;

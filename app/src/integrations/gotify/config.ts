@@ -1,7 +1,7 @@
 // A Gotify channel's settings, as Healthchecks stores them: server URL, application token and
 // a priority per direction (0..9, 0 = do not send; null = the application's default).
 import { ChannelConfigError } from '../types.ts';
-import { stringField, urlField } from '../fields.ts';
+import { stringField, urlField } from '../chat-fields.ts';
 
 export interface GotifyConfig {
   /** The server's URL (it may include a path), without a trailing slash. */

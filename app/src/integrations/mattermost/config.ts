@@ -1,6 +1,6 @@
 // A Mattermost channel's settings: the incoming webhook's URL (Mattermost is self-hosted, so
 // any http(s) URL), `{"url": "https://chat.example.org/hooks/xxx"}`.
-import { parseWebhookUrlConfig, type WebhookUrlConfig } from '../fields.ts';
+import { parseWebhookUrlConfig, type WebhookUrlConfig } from '../chat-fields.ts';
 
 export type MattermostConfig = WebhookUrlConfig;
 

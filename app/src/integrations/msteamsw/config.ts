@@ -1,6 +1,6 @@
 // A Microsoft Teams (Workflows) channel's settings: the URL of the workflow's "When a Teams
 // webhook request is received" trigger, `{"url": "https://...logic.azure.com/workflows/..."}`.
-import { parseWebhookUrlConfig, type WebhookUrlConfig } from '../fields.ts';
+import { parseWebhookUrlConfig, type WebhookUrlConfig } from '../chat-fields.ts';
 
 export type MsTeamsConfig = WebhookUrlConfig;
 

@@ -1,6 +1,6 @@
 // An ntfy channel's settings, as Healthchecks stores them: server, topic, a priority per
 // direction (5 max .. 1 min, 0 = do not send) and an optional access token.
-import { checkUrl, integerField, MAX_URL, stringField } from '../fields.ts';
+import { checkUrl, integerField, MAX_URL, stringField } from '../chat-fields.ts';
 import { ChannelConfigError } from '../types.ts';
 
 export const NTFY_SH = 'https://ntfy.sh';

@@ -1,6 +1,6 @@
 // A Rocket.Chat channel's settings: the incoming webhook's URL (self-hosted, any http(s) URL),
 // `{"url": "https://chat.example.org/hooks/xxx/yyy"}`.
-import { parseWebhookUrlConfig, type WebhookUrlConfig } from '../fields.ts';
+import { parseWebhookUrlConfig, type WebhookUrlConfig } from '../chat-fields.ts';
 
 export type RocketChatConfig = WebhookUrlConfig;
 

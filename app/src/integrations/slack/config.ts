@@ -1,6 +1,6 @@
 // A Slack channel's settings: the incoming webhook's URL, and the channel and workspace names
 // Slack reported when the webhook was made (display only).
-import { objectField, stringField, urlField } from '../fields.ts';
+import { objectField, stringField, urlField } from '../chat-fields.ts';
 
 export interface SlackConfig {
   readonly url: string;

@@ -1,6 +1,6 @@
 // A Telegram channel's settings, as Healthchecks stores them: the chat's id, an optional forum
 // topic (message_thread_id), and the chat's type and name as Telegram reported them (display).
-import { stringField } from '../fields.ts';
+import { stringField } from '../chat-fields.ts';
 import { ChannelConfigError } from '../types.ts';
 
 export const CHAT_TYPES = ['private', 'group', 'supergroup', 'channel'] as const;

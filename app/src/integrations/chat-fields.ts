@@ -1,5 +1,5 @@
-// Small parsers for integration settings, each throwing ChannelConfigError with a message
-// that names the field, as the management API shows it to the client.
+// Small parsers for the chat integrations' settings, each throwing ChannelConfigError with a
+// message that names the field (nested fields by their path), as the API shows it to the client.
 import { ChannelConfigError } from './types.ts';
 
 export const MAX_URL = 1000;
@@ -24,6 +24,8 @@ export function urlField(raw: Record<string, unknown>, field: string, label = fi
 
 /** `url` when it parses as an http(s) URL; throws naming `field` otherwise. */
 export function checkUrl(url: string, field: string): string {
+  // The URL parser would drop a line break or tab silently; stored settings keep what was given.
+  if (/[\u0000-\u001f\u007f\s]/.test(url)) throw new ChannelConfigError(`${field} must not contain spaces or control characters`);
   let parsed: URL;
   try {
     parsed = new URL(url);
