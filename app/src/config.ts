@@ -68,6 +68,15 @@ export interface IntegrationSettings {
   readonly twilio: TwilioSettings;
   /** The opt-in shell command integration. */
   readonly shell: ShellSettings;
+  /** SLACK_ENABLED and kin: false makes sends of that kind fail (retried) as "not enabled". */
+  readonly slackEnabled: boolean;
+  readonly mattermostEnabled: boolean;
+  readonly rocketchatEnabled: boolean;
+  readonly discordEnabled: boolean;
+  readonly msteamsEnabled: boolean;
+  readonly telegram: TelegramSettings;
+  /** NTFY_SH_TOKEN: access token for https://ntfy.sh, used by ntfy channels without their own. */
+  readonly ntfyShToken: string | null;
 }
 
 export interface PushoverSettings {
@@ -131,6 +140,15 @@ export interface ShellSettings {
   readonly enabled: boolean;
   /** Seconds a command may run before its process group is killed. */
   readonly timeoutSeconds: number;
+}
+
+export interface TelegramSettings {
+  /** The bot's token from @BotFather; null: Telegram sends fail (retried) until it is set. */
+  readonly token: string | null;
+  /** The bot's username, for the onboarding link ("t.me/<name>"). */
+  readonly botName: string;
+  /** Bot API server, without a trailing slash: Telegram's, a local Bot API server, or a test receiver. */
+  readonly apiUrl: string;
 }
 
 export interface Cidr {
@@ -227,6 +245,17 @@ export function loadConfig(env: Env = process.env): Config {
         // The engine gives every send 60 seconds; a command must end (or be killed) inside that.
         timeoutSeconds: reader.integer('SHELL_TIMEOUT', 30, 1, 50),
       },
+      slackEnabled: reader.boolean('SLACK_ENABLED', true),
+      mattermostEnabled: reader.boolean('MATTERMOST_ENABLED', true),
+      rocketchatEnabled: reader.boolean('ROCKETCHAT_ENABLED', true),
+      discordEnabled: reader.boolean('DISCORD_ENABLED', true),
+      msteamsEnabled: reader.boolean('MSTEAMS_ENABLED', true),
+      telegram: {
+        token: reader.secret('TELEGRAM_TOKEN'),
+        botName: reader.string('TELEGRAM_BOT_NAME', 'ExampleBot'),
+        apiUrl: reader.url('TELEGRAM_API_URL', 'https://api.telegram.org'),
+      },
+      ntfyShToken: reader.secret('NTFY_SH_TOKEN'),
     },
   };
   if (config.email.useTls && config.email.useSsl) {
@@ -238,6 +267,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (matrix.userId !== null && !/^@[^:\s]+:\S+$/.test(matrix.userId)) {
     reader.problems.push(`MATRIX_USER_ID: must look like @name:server, got ${JSON.stringify(matrix.userId)}`);
+  }
+  // The token goes into the Bot API's URL path; anything else than Telegram's shape would
+  // make every send fail later with a puzzling 404, so it is refused now.
+  const telegramToken = config.integrations.telegram.token;
+  if (telegramToken !== null && !/^\d+:[A-Za-z0-9_-]+$/.test(telegramToken)) {
+    reader.problems.push('TELEGRAM_TOKEN: not a Telegram bot token (digits, a colon, then letters, digits, "_" or "-")');
   }
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return Object.freeze(config);

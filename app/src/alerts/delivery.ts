@@ -21,6 +21,7 @@ import {
   type ClaimedDelivery,
 } from '../db/queries/deliveries.ts';
 import { findChannelKind } from '../integrations/registry.ts';
+import { createChannelStore, createRateLimiter } from '../integrations/stores.ts';
 import { ChannelConfigError, TransportError, type Notice, type SendContext } from '../integrations/types.ts';
 import type { Senders } from './senders.ts';
 import { disabledNoticeEmail, isDisabledNotice, type DisabledNotice } from './notice.ts';
@@ -218,6 +219,8 @@ export class DeliveryPump {
       mail: this.senders.mail,
       log: this.ctx.log.child({ delivery: row.id, channel: row.channel_code }),
       db: this.ctx.pool,
+      channelStore: createChannelStore(this.ctx.pool, row.channel_id),
+      rateLimiter: createRateLimiter(this.ctx.pool),
       signal,
     };
     if (row.kind === 'notice') return this.sendNotice(row, signal);

@@ -4,6 +4,7 @@
 import type { AppContext } from '../context.ts';
 import { pruneDeliveries } from '../db/queries/deliveries.ts';
 import { pruneNotifications } from '../db/queries/notifications.ts';
+import { pruneTokenBuckets } from '../db/queries/token-buckets.ts';
 import { scanDeadlines } from './deadlines.ts';
 import { DEFAULT_PUMP_OPTIONS, DeliveryPump, type PumpOptions } from './delivery.ts';
 import { dispatchFlips } from './dispatch.ts';
@@ -72,7 +73,11 @@ export function createAlertEngine(ctx: AppContext, options: EngineOptions = {}):
     const before = new Date(ctx.clock().getTime() - RETENTION_DAYS * 86_400_000);
     const deliveries = await pruneDeliveries(ctx.pool, before, 10_000);
     const notifications = await pruneNotifications(ctx.pool, before, 10_000);
-    if (deliveries + notifications > 0) log.info({ deliveries, notifications }, 'pruned old deliveries and notifications');
+    // A bucket untouched for a day is full again: deleting it changes no decision.
+    const buckets = await pruneTokenBuckets(ctx.pool, new Date(ctx.clock().getTime() - 86_400_000));
+    if (deliveries + notifications + buckets > 0) {
+      log.info({ deliveries, notifications, buckets }, 'pruned old deliveries, notifications and rate-limit buckets');
+    }
   }
 
   async function loop(): Promise<void> {

@@ -9,6 +9,7 @@ import { recordChannelAttempt, type ChannelRow } from '../db/queries/channel-ale
 import { insertTestNotification } from '../db/queries/notifications.ts';
 import { findChannelKind } from '../integrations/registry.ts';
 import { ChannelConfigError, TransportError } from '../integrations/types.ts';
+import { createChannelStore, createRateLimiter } from '../integrations/stores.ts';
 import { createSenders } from './senders.ts';
 
 export type TestResult =
@@ -90,7 +91,16 @@ export async function sendTestNotification(ctx: AppContext, channel: ChannelRow,
         channel: { code: channel.code, name: channel.name, unsubscribeKey: channel.unsubscribe_key },
         now,
       },
-      { config: ctx.config, http: senders.http, mail: senders.mail, log: ctx.log, db: ctx.pool, signal: AbortSignal.timeout(60_000) },
+      {
+        config: ctx.config,
+        http: senders.http,
+        mail: senders.mail,
+        log: ctx.log,
+        db: ctx.pool,
+        channelStore: createChannelStore(ctx.pool, channel.id),
+        rateLimiter: createRateLimiter(ctx.pool),
+        signal: AbortSignal.timeout(60_000),
+      },
     );
     result = { ok: true, direction };
   } catch (error) {

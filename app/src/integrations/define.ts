@@ -1,5 +1,5 @@
 import { splitCommonSettings } from './settings.ts';
-import type { Integration, IntegrationSpec } from './types.ts';
+import type { Integration, IntegrationSpec, SendContext } from './types.ts';
 
 const DEFAULT_CONCURRENCY = 16;
 
@@ -22,10 +22,17 @@ export function defineIntegration<C extends object>(spec: IntegrationSpec<C>): I
     },
     open(raw) {
       const { common, config } = parse(raw);
+      // Changed settings replace the stored ones only if those are still what was opened, so
+      // an edit made through the API during the send is never overwritten.
+      const saveConfig = (ctx: SendContext) => async (next: C) => {
+        if (ctx.channelStore === undefined) return false;
+        const stored = common.reminder_interval > 0 ? { ...next, reminder_interval: common.reminder_interval } : { ...next };
+        return ctx.channelStore.replaceConfig(raw, stored);
+      };
       return {
         reminderInterval: common.reminder_interval,
         isNoop: (direction) => spec.isNoop(config, direction),
-        send: (notice, ctx) => spec.send(config, notice, ctx),
+        send: (notice, ctx) => spec.send(config, notice, { ...ctx, saveConfig: saveConfig(ctx) }),
       };
     },
   };

@@ -75,6 +75,39 @@ export interface SendContext {
   readonly db: Queryable;
   /** Aborted when the engine shuts down or the send outlives its time. */
   readonly signal: AbortSignal;
+  /**
+   * This channel's stored settings, for an integration that must change them while sending
+   * (Telegram: a group upgraded to a supergroup gets a new chat id). Absent where the caller
+   * has no database at hand; integrations then carry on without storing.
+   */
+  readonly channelStore?: ChannelStore;
+  /** Rate limits shared by every engine process (token buckets in the database); absent: none. */
+  readonly rateLimiter?: RateLimiter;
+}
+
+/** Writes to one channel's stored settings, made from inside a send. */
+export interface ChannelStore {
+  /**
+   * Stores `next` as the channel's settings if they are still exactly `current` (as read
+   * before the send); false when someone changed them meanwhile (their change wins) or the
+   * channel is gone.
+   */
+  replaceConfig(current: unknown, next: unknown): Promise<boolean>;
+}
+
+/** Token buckets: `capacity` messages at once, refilled evenly over `intervalSeconds`. */
+export interface RateLimiter {
+  /** Takes one token from bucket `key` at `now`; null when taken, else the seconds until one is free. */
+  take(key: string, capacity: number, intervalSeconds: number, now: Date): Promise<number | null>;
+}
+
+/** What an integration's own send receives: the SendContext and its settings' store. */
+export interface IntegrationContext<C> extends SendContext {
+  /**
+   * Stores changed settings of this integration (the common ones are kept); false when they
+   * could not be stored (no channel store, or the settings were changed meanwhile).
+   */
+  saveConfig(next: C): Promise<boolean>;
 }
 
 /** What one integration folder provides; `C` is its parsed settings. */
@@ -86,7 +119,7 @@ export interface IntegrationSpec<C> {
   /** True when the channel ignores `direction` (no request is made, no notification logged). */
   isNoop(config: C, direction: Direction): boolean;
   /** Sends once; resolves on success, throws TransportError on failure. Never retries itself. */
-  send(config: C, notice: Notice, ctx: SendContext): Promise<void>;
+  send(config: C, notice: Notice, ctx: IntegrationContext<C>): Promise<void>;
   /** Sends of this kind in flight at once in one engine process (default 16). */
   readonly maxConcurrency?: number;
 }

@@ -106,3 +106,19 @@ export async function unsubscribeChannel(db: Queryable, id: number, now: Date): 
   );
   return rowCount === 1;
 }
+
+/**
+ * Replaces a channel's settings from inside a send (Telegram's new chat id after a group
+ * upgrade). Conditional on the settings still being `current`, compared as jsonb, so a change
+ * made through the API meanwhile is kept; false then, or when the channel is gone.
+ */
+export async function replaceChannelConfig(db: Queryable, id: number, current: unknown, next: unknown): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update channels
+        set config = $3
+      where id = $1
+        and config = $2::jsonb`,
+    [id, JSON.stringify(current), JSON.stringify(next)],
+  );
+  return rowCount === 1;
+}
