@@ -4,7 +4,7 @@ import { ChannelConfigError, channelKinds, findChannelKind, integrations } from 
 t.test('every integration has a unique kind and a label', async (t) => {
   const kinds = integrations.map((i) => i.kind);
   t.same(kinds, [...new Set(kinds)]);
-  t.same(kinds.sort(), ['email', 'webhook']);
+  t.same(kinds.sort(), ['email', 'signal', 'webhook']);
   for (const integration of integrations) t.match(integration.label, /^\S/);
   t.equal(channelKinds, integrations);
 });

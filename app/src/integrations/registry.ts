@@ -3,13 +3,14 @@
 // listed here and its settings pass that kind's own parseConfig; the alert engine sends
 // through the same objects.
 import { email } from './email/index.ts';
+import { signal } from './signal/index.ts';
 import type { Integration } from './types.ts';
 import { webhook } from './webhook/index.ts';
 
 export { ChannelConfigError, TransportError } from './types.ts';
 export type { ChannelKind, Integration } from './types.ts';
 
-export const integrations: readonly Integration[] = [email, webhook];
+export const integrations: readonly Integration[] = [email, webhook, signal];
 
 /** The same list, as the management API sees it (kind, label, parseConfig). */
 export const channelKinds: readonly Integration[] = integrations;
