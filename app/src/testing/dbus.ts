@@ -24,17 +24,20 @@ export interface PrivateBusOptions {
    * `<deny send_destination="org.asamk.Signal"/>` to play a bus that refuses us.
    */
   readonly extraPolicy?: string;
+  /** Elements added to the configuration, e.g. `<limit name="max_connections_per_user">1</limit>`. */
+  readonly extraConfig?: string;
 }
 
 // Everyone may connect, own any name and talk to anyone: the test process plays both the
 // service and its clients. (A policy without `<allow user="*"/>` leaves clients hanging at Hello.)
-function busConfig(socket: string, extraPolicy: string): string {
+function busConfig(socket: string, extraPolicy: string, extraConfig: string): string {
   return `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>custom</type>
   <listen>unix:path=${socket}</listen>
   <auth>EXTERNAL</auth>
+  ${extraConfig}
   <policy context="default">
     <allow user="*"/>
     <allow own="*"/>
@@ -50,7 +53,7 @@ function busConfig(socket: string, extraPolicy: string): string {
 export async function startPrivateBus(t: TestLike, options: PrivateBusOptions = {}): Promise<PrivateBus> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cw-dbus-'));
   const config = path.join(dir, 'bus.conf');
-  await writeFile(config, busConfig(path.join(dir, 'bus.sock'), options.extraPolicy ?? ''));
+  await writeFile(config, busConfig(path.join(dir, 'bus.sock'), options.extraPolicy ?? '', options.extraConfig ?? ''));
   const daemon = spawn('dbus-daemon', [`--config-file=${config}`, '--nofork', '--print-address', '--nopidfile', '--nosyslog'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

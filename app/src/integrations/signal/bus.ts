@@ -7,11 +7,34 @@
 // socket, and nothing long-lived can go stale when the bus or signal-cli restarts, or keep the
 // process alive on shutdown.
 import type { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import dbus from 'dbus-next';
-import type { MessageBus } from 'dbus-next';
+import type { Message, MessageBus } from 'dbus-next';
 import type { SignalSettings } from '../../config.ts';
 import { TransportError } from '../types.ts';
 import type { SignalCall } from './message.ts';
+
+// dbus-next's index exports only ready-made buses (sessionBus, systemBus); the connection and
+// the bus class are needed here for GuardedBus and for noticing the socket's end.
+const require = createRequire(import.meta.url);
+const MessageBusBase = require('dbus-next/lib/bus.js') as new (connection: EventEmitter) => MessageBus;
+const createConnection = require('dbus-next/lib/connection.js') as (options: { busAddress: string }) => EventEmitter;
+
+/**
+ * dbus-next's MessageBus, except for a refused Hello (the bus's connection limit for our user
+ * reached, say): the library rethrows it from a promise nobody awaits, an unhandled rejection
+ * that would end the whole alert engine. Here it becomes an 'error' event like any other.
+ */
+class GuardedBus extends MessageBusBase {
+  override call(message: Message): Promise<Message | null> {
+    const reply = super.call(message);
+    if (message.member !== 'Hello' || message.interface !== 'org.freedesktop.DBus') return reply;
+    return reply.catch((error: unknown) => {
+      this.emit('error', error);
+      return new Promise<never>(() => {});
+    });
+  }
+}
 
 /** signal-cli's well-known name on the bus. */
 export const SIGNAL_BUS_NAME = 'org.asamk.Signal';
@@ -58,17 +81,18 @@ export async function withSignalBus<T>(settings: SignalSettings, signal: AbortSi
   const connectionFailed = new Promise<never>((_, reject) => (failConnection = reject));
   connectionFailed.catch(() => {});
   let bus: MessageBus;
+  let connection: EventEmitter;
   try {
-    bus = dbus.sessionBus({ busAddress: settings.dbusAddress });
+    connection = createConnection({ busAddress: settings.dbusAddress });
+    bus = new GuardedBus(connection);
   } catch (error) {
     throw callFailed(error instanceof Error ? error.message : String(error));
   }
   // Kept after the work is done: a late socket error must not become an unhandled 'error' event.
-  bus.on('error', (error: unknown) => failConnection(callFailed(error instanceof Error ? error.message : String(error))));
-  // dbus-next's MessageBus does not pass on its socket's end (only errors): without this, a call
-  // in flight when the bus daemon goes away would wait for the deadline. Optional, since it
-  // reaches into the library; a version without it only makes that case slower.
-  (bus as unknown as { _connection?: EventEmitter })._connection?.on('end', () => failConnection(callFailed('the bus closed the connection')));
+  bus.on('error', (error: unknown) => failConnection(connectionError(error)));
+  // The bus passes on socket errors but not the socket's end: without this, a call in flight
+  // when the bus daemon goes away would wait for the deadline.
+  connection.on('end', () => failConnection(callFailed('the bus closed the connection')));
   const onAbort = () => failConnection(aborted(signal));
   signal.addEventListener('abort', onAbort, { once: true });
   const path = accountPath(settings.account);
@@ -103,13 +127,15 @@ function aborted(signal: AbortSignal): TransportError {
   return callFailed(reason instanceof Error && reason.name === 'TimeoutError' ? 'timed out' : 'aborted');
 }
 
+function connectionError(error: unknown): TransportError {
+  if (error instanceof dbus.DBusError) return callFailed(`${error.type}: ${error.text.slice(0, 200)}`);
+  return callFailed(error instanceof Error ? error.message : String(error));
+}
+
 // signal-cli's own errors are classified by the caller; the bus's (ServiceUnknown, AccessDenied,
 // NoReply, UnknownObject after a wrong SIGNAL_ACCOUNT, ...) are the operator's to fix, and retried.
 function replyError(error: unknown): Error {
   if (error instanceof TransportError) return error;
-  if (error instanceof dbus.DBusError) {
-    if (error.type.startsWith(`${SIGNAL_BUS_NAME}.Error.`)) return new SignalCliError(error.type, error.text);
-    return callFailed(`${error.type}: ${error.text.slice(0, 200)}`);
-  }
-  return callFailed(error instanceof Error ? error.message : String(error));
+  if (error instanceof dbus.DBusError && error.type.startsWith(`${SIGNAL_BUS_NAME}.Error.`)) return new SignalCliError(error.type, error.text);
+  return connectionError(error);
 }

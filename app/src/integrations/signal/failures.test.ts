@@ -52,6 +52,17 @@ t.test('retryable: the bus socket missing, signal-cli not on the bus, a policy r
   t.equal(fake.calls.length, 0);
 });
 
+t.test('a bus refusing our connection at Hello (its limit for our user reached) fails the send, not the process', async (t) => {
+  // The fake holds the one connection this bus allows the user; dbus-next would turn the
+  // refused Hello into an unhandled rejection, which tap reports as a failure of this file.
+  const full = await startPrivateBus(t, { extraConfig: '<limit name="max_connections_per_user">1</limit>' });
+  await startFakeSignalCli(t, full.address);
+  const ctx = testSendContext(t, { SIGNAL_ENABLED: 'true', SIGNAL_DBUS_ADDRESS: full.address });
+  t.match(await outcome(signalIntegration().open({ recipient: NUMBER }).send(testNotice(), ctx)), retryable(
+    /^signal-cli call failed \(org\.freedesktop\.DBus\.Error\.LimitsExceeded: The maximum number of active connections for UID \d+ has been reached\)$/,
+  ));
+});
+
 t.test('retryable: a network failure inside signal-cli, a wrong SIGNAL_ACCOUNT, an unknown failure', async (t) => {
   const { fake, ctx } = await signalCliOnBus(t);
   fake.queue('sendMessage', failure(`Network failure for "${NUMBER}"`), { error: 'org.asamk.Signal.Error.Failure', text: 'Failure: Failed to get sender certificate (IOException)' });
