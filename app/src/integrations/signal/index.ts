@@ -11,7 +11,8 @@ export function signalIntegration(state: SignalState = newSignalState()): Integr
   return defineIntegration({
     kind: 'signal',
     label: 'Signal',
-    // signal-cli sends one message at a time per account anyway; a few in flight hide latency.
+    // One account sends for everyone, and Signal throttles accounts that burst: a few sends in
+    // flight hide signal-cli's latency without making a flood.
     maxConcurrency: 4,
     parseConfig: parseSignalConfig,
     isNoop: (config, direction) => !config[direction],
