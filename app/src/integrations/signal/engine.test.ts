@@ -1,7 +1,8 @@
-// The Signal integration inside the real alert engine: PostgreSQL, a controlled clock, a
-// private bus with a fake signal-cli, and an SMTP server for the admins' and owners' emails.
+// The Signal integration inside the real alert engine and API: PostgreSQL, a controlled clock,
+// a private bus with a fake signal-cli, and an SMTP server for the admins' and owners' emails.
 import t from 'tap';
 import { harness } from '../../alerts/testing.ts';
+import { apiFixture } from '../../http/api/testing.ts';
 import { runSignal } from '../../cli/signal.ts';
 import { startPrivateBus } from '../../testing/dbus.ts';
 import { insertCheck, insertChannel, insertProject, insertUser } from '../../testing/fixtures.ts';
@@ -87,4 +88,22 @@ t.test('a recipient without a Signal account disables the channel and tells the 
   ]);
   t.same(smtp.messages.map((m) => [m.to, m.parsed.subject]), [[[owner.email], 'Integration disabled: Ops phone (Test project)']]);
   t.match(smtp.messages[0]?.parsed.text, /disabled the Signal integration "Ops phone" of project "Test project".*\n\n {4}Recipient not found\n/s);
+});
+
+t.test('the API creates Signal channels from Healthchecks-style settings and sends test notifications through the bus', async (t) => {
+  const bus = await startPrivateBus(t);
+  const fake = await startFakeSignalCli(t, bus.address);
+  const f = await apiFixture(t, { SIGNAL_ENABLED: 'true', SIGNAL_DBUS_ADDRESS: bus.address });
+  const bad = await f.api('/api/v3/channels/', { json: { kind: 'signal', config: { value: '0151 1234 5678' } } });
+  t.same([bad.status, await bad.json()], [400, { error: 'recipient must be a phone number in international format (+ and 5 to 15 digits) or a Signal username (name.123)' }]);
+  const res = await f.api('/api/v3/channels/', { json: { kind: 'signal', name: 'Phone', config: { value: '+49 151 1234 5678', up: false } } });
+  const doc = (await res.json()) as { id: string; config: unknown };
+  t.equal(res.status, 201);
+  t.same(doc.config, { recipient: '+4915112345678', up: false, down: true });
+  const test = await f.api(`/api/v3/channels/${doc.id}/test`, { method: 'POST' });
+  t.same([test.status, await test.json()], [200, { status: 'sent', direction: 'down' }]);
+  t.match(fake.calls.map((c) => c.args), [[/^"TEST" is DOWN \(success signal did not arrive on time, grace time passed\)\.\n/, [], ['+4915112345678']]]);
+  fake.queue('sendMessage', { error: 'org.asamk.Signal.Error.Failure', text: 'Failure: \nFailed to send message:\nUnregistered user "+4915112345678"\n1768478400000' });
+  const refused = await f.api(`/api/v3/channels/${doc.id}/test`, { method: 'POST' });
+  t.same([refused.status, await refused.json()], [502, { error: 'Could not send a test notification: Recipient not found', permanent: true }]);
 });
