@@ -179,3 +179,36 @@ t.test('Twilio and shell settings: off by default, the auth token also from a fi
     /^SHELL_TIMEOUT: must be an integer from 1 to 50/,
   ]);
 });
+
+t.test('Signal is off by default and talks to the system bus; ADMINS is a list of addresses', async (t) => {
+  const config = loadConfig({});
+  t.same(config.integrations.signal, { enabled: false, dbusAddress: 'unix:path=/var/run/dbus/system_bus_socket', account: null, trustChangedIdentities: true });
+  t.same(config.admins, []);
+  const set = loadConfig({
+    SIGNAL_ENABLED: 'true',
+    SIGNAL_DBUS_ADDRESS: 'unix:path=/run/signal-bus/bus.sock,guid=1042afcbac51de9f7765a5076b027efd',
+    SIGNAL_ACCOUNT: '+4915100000000',
+    SIGNAL_TRUST_CHANGED_IDENTITIES: 'false',
+    ADMINS: 'root@example.org, ops@example.org',
+  });
+  t.same(set.integrations.signal, {
+    enabled: true,
+    dbusAddress: 'unix:path=/run/signal-bus/bus.sock,guid=1042afcbac51de9f7765a5076b027efd',
+    account: '+4915100000000',
+    trustChangedIdentities: false,
+  });
+  t.same(set.admins, ['root@example.org', 'ops@example.org']);
+});
+
+t.test('Signal and ADMINS settings are validated', async (t) => {
+  const error = t.throws(() =>
+    loadConfig({ SIGNAL_DBUS_ADDRESS: 'unix:abstract=/tmp/dbus-x', SIGNAL_ACCOUNT: '015100000000', SIGNAL_ENABLED: 'yes', ADMINS: 'root, ops@example.org' }),
+  ) as ConfigError;
+  t.same(error.problems, [
+    'SIGNAL_DBUS_ADDRESS: must be a DBus address "unix:path=/path/to/socket", got "unix:abstract=/tmp/dbus-x"',
+    'SIGNAL_ACCOUNT: must be the account\'s phone number in international format (+ and digits), got "015100000000"',
+    'SIGNAL_ENABLED: must be exactly "true" or "false", got "yes"',
+    'ADMINS: not an email address: "root"',
+  ]);
+  t.throws(() => loadConfig({ SIGNAL_DBUS_ADDRESS: 'tcp:host=127.0.0.1,port=7000' }), /SIGNAL_DBUS_ADDRESS: must be a DBus address/);
+});

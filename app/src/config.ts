@@ -32,6 +32,8 @@ export interface Config {
   readonly alerts: AlertSettings;
   /** Outbound requests made by integrations. */
   readonly integrations: IntegrationSettings;
+  /** Site administrators' addresses (ADMINS): told about problems only the operator can fix. */
+  readonly admins: readonly string[];
 }
 
 export interface EmailSettings {
@@ -77,6 +79,7 @@ export interface IntegrationSettings {
   readonly telegram: TelegramSettings;
   /** NTFY_SH_TOKEN: access token for https://ntfy.sh, used by ntfy channels without their own. */
   readonly ntfyShToken: string | null;
+  readonly signal: SignalSettings;
 }
 
 export interface PushoverSettings {
@@ -149,6 +152,17 @@ export interface TelegramSettings {
   readonly botName: string;
   /** Bot API server, without a trailing slash: Telegram's, a local Bot API server, or a test receiver. */
   readonly apiUrl: string;
+}
+
+/** How Signal notifications reach signal-cli: its DBus service (docs/alerts.md, "Signal"). */
+export interface SignalSettings {
+  readonly enabled: boolean;
+  /** The bus signal-cli's daemon is on: a `unix:path=` address (the system bus by default). */
+  readonly dbusAddress: string;
+  /** The sending account (E.164) when signal-cli runs without `-a` (multi-account); else null. */
+  readonly account: string | null;
+  /** On an untrusted identity (changed safety number): trust it and send again, once. */
+  readonly trustChangedIdentities: boolean;
 }
 
 export interface Cidr {
@@ -256,7 +270,9 @@ export function loadConfig(env: Env = process.env): Config {
         apiUrl: reader.url('TELEGRAM_API_URL', 'https://api.telegram.org'),
       },
       ntfyShToken: reader.secret('NTFY_SH_TOKEN'),
+      signal: signalSettings(reader),
     },
+    admins: reader.emails('ADMINS'),
   };
   if (config.email.useTls && config.email.useSsl) {
     reader.problems.push('EMAIL_USE_TLS and EMAIL_USE_SSL: set at most one of them to true');
@@ -276,6 +292,28 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return Object.freeze(config);
+}
+
+/** The system bus, where the DBus specification puts it. */
+export const SYSTEM_BUS_ADDRESS = 'unix:path=/var/run/dbus/system_bus_socket';
+
+function signalSettings(reader: EnvReader): SignalSettings {
+  const dbusAddress = reader.string('SIGNAL_DBUS_ADDRESS', SYSTEM_BUS_ADDRESS);
+  // dbus-next reaches abstract sockets and unixexec only through optional native or spawned
+  // helpers; a socket path is what signal-cli's system or private bus offers anyway.
+  if (!/^unix:path=\/[^,;]*(,[A-Za-z]+=[^,;]*)*$/.test(dbusAddress)) {
+    reader.problems.push(`SIGNAL_DBUS_ADDRESS: must be a DBus address "unix:path=/path/to/socket", got ${JSON.stringify(dbusAddress)}`);
+  }
+  const account = reader.string('SIGNAL_ACCOUNT', '') || null;
+  if (account !== null && !/^\+\d{5,15}$/.test(account)) {
+    reader.problems.push(`SIGNAL_ACCOUNT: must be the account's phone number in international format (+ and digits), got ${JSON.stringify(account)}`);
+  }
+  return {
+    enabled: reader.boolean('SIGNAL_ENABLED', false),
+    dbusAddress,
+    account,
+    trustChangedIdentities: reader.boolean('SIGNAL_TRUST_CHANGED_IDENTITIES', true),
+  };
 }
 
 /** Reads typed values, collecting problems instead of stopping at the first. */
@@ -358,6 +396,15 @@ export class EnvReader {
       return value;
     }
     return value.replace(/\/+$/, '');
+  }
+
+  /** Comma-separated email addresses (Healthchecks' ADMINS); none when unset. */
+  emails(name: string): string[] {
+    const addresses = (this.raw(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const address of addresses) {
+      if (!/^[^\s@<>,]+@[^\s@<>,]+$/.test(address)) this.problems.push(`${name}: not an email address: ${JSON.stringify(address)}`);
+    }
+    return addresses;
   }
 
   cidrs(name: string, fallback: string): Cidr[] {

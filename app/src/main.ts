@@ -24,6 +24,7 @@ const commands: Record<string, Command> = {
   project: { summary: 'create and list projects, list and rotate their keys', load: () => import('./cli/project.ts') },
   user: { summary: 'create users and their account API keys', load: () => import('./cli/user.ts') },
   cron: { summary: 'evaluate cron and OnCalendar schedules (eval: JSON lines; next: fire times)', load: () => import('./cli/cron.ts') },
+  signal: { summary: 'talk to signal-cli over DBus: submit a CAPTCHA challenge, check the bridge', load: () => import('./cli/signal.ts') },
   fleet: { summary: 'provision the fleet over SSH: plan, apply, doctor, lock (see docs/provisioning.md)', load: () => import('../../provision/src/cli.ts') },
 };
 

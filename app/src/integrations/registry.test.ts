@@ -4,7 +4,7 @@ import { ChannelConfigError, channelKinds, findChannelKind, integrations } from 
 t.test('every integration has a unique kind and a label', async (t) => {
   const kinds = integrations.map((i) => i.kind);
   t.same(kinds, [...new Set(kinds)]);
-  t.same(kinds.sort(), ['call', 'discord', 'email', 'gotify', 'matrix', 'mattermost', 'msteamsw', 'ntfy', 'opsgenie', 'pd', 'po', 'rocketchat', 'shell', 'slack', 'sms', 'telegram', 'webhook', 'whatsapp', 'zulip']);
+  t.same(kinds.sort(), ['call', 'discord', 'email', 'gotify', 'matrix', 'mattermost', 'msteamsw', 'ntfy', 'opsgenie', 'pd', 'po', 'rocketchat', 'shell', 'signal', 'slack', 'sms', 'telegram', 'webhook', 'whatsapp', 'zulip']);
   for (const integration of integrations) t.match(integration.label, /^\S/);
   t.equal(channelKinds, integrations);
 });

@@ -15,6 +15,7 @@ import { pagerduty } from './pd/index.ts';
 import { pushover } from './po/index.ts';
 import { rocketchat } from './rocketchat/index.ts';
 import { shell } from './shell/index.ts';
+import { signal } from './signal/index.ts';
 import { slack } from './slack/index.ts';
 import { sms } from './sms/index.ts';
 import { telegram } from './telegram/index.ts';
@@ -28,7 +29,7 @@ export type { ChannelKind, Integration } from './types.ts';
 
 export const integrations: readonly Integration[] = [
   email, webhook, slack, mattermost, rocketchat, discord, msteamsw, telegram, ntfy, gotify,
-  pushover, matrix, pagerduty, opsgenie, zulip, sms, whatsapp, call, shell,
+  pushover, matrix, pagerduty, opsgenie, zulip, sms, whatsapp, call, shell, signal,
 ];
 
 /** The same list, as the management API sees it (kind, label, parseConfig). */
