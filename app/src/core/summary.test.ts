@@ -37,6 +37,7 @@ t.test('the last ping is described by kind and exit status, Healthchecks-style',
   const ping = buildSummary(summaryFacts()).lastPing;
   if (ping === null) throw new Error('no ping');
   t.equal(pingKindText({ ...ping, exitStatus: null }), 'Success');
+  t.equal(pingKindText({ ...ping, exitStatus: 0 }), 'Success', 'exit status 0 reads as success');
   t.equal(pingKindText({ ...ping, exitStatus: 3, kind: 'fail' }), 'Exit status 3');
   t.equal(pingKindText({ ...ping, exitStatus: null, kind: 'fail' }), 'Failure');
   t.equal(pingKindText({ ...ping, exitStatus: null, kind: 'start' }), 'Started');
@@ -68,7 +69,7 @@ t.test('details list the project, tags, period or schedule, pings and the change
     ['Tags', 'prod, db'],
     ['Period', '1 hour'],
     ['Total pings', '42'],
-    ['Last ping', 'Exit status 0, 2 hours ago, from 192.0.2.7'],
+    ['Last ping', 'Success, 2 hours ago, from 192.0.2.7'],
     ['Status changed to down at', 'Thu, 15 Jan 2026 11:10:00 GMT'],
   ]);
   const cron = buildSummary(summaryFacts({ check: { ...summaryFacts().check, kind: 'cron', schedule: '0 3 * * *', tz: 'Europe/Riga' }, lastPing: null }));
@@ -92,7 +93,7 @@ t.test('the plain text is the same for every integration that sends text', async
       'Tags: prod, db',
       'Period: 1 hour',
       'Total pings: 42',
-      'Last ping: Exit status 0, 2 hours ago, from 192.0.2.7',
+      'Last ping: Success, 2 hours ago, from 192.0.2.7',
       'Status changed to down at: Thu, 15 Jan 2026 11:10:00 GMT',
       '',
       'Other checks down: "Mail".',

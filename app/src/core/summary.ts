@@ -204,7 +204,8 @@ export function headline(summary: Summary, now: Date): string {
 /** How the last ping is described: "Success", "Failure", "Exit status 3", "Started", ... */
 export function pingKindText(ping: SummaryPing): string {
   if (ping.kind === 'ign') return 'Ignored';
-  if (ping.exitStatus !== null && ping.kind !== 'start' && ping.kind !== 'log') return `Exit status ${ping.exitStatus}`;
+  // A non-zero exit code says more than "Failure"; exit status 0 is plain success.
+  if (ping.kind === 'fail' && ping.exitStatus !== null) return `Exit status ${ping.exitStatus}`;
   return { success: 'Success', fail: 'Failure', start: 'Started', log: 'Log' }[ping.kind];
 }
 

@@ -23,7 +23,7 @@ t.test('a down message has the shared plain text and the same facts as HTML', as
       'Tags: prod, db',
       'Period: 1 hour',
       'Total pings: 42',
-      'Last ping: Exit status 0, 2 hours ago, from 192.0.2.7',
+      'Last ping: Success, 2 hours ago, from 192.0.2.7',
       'Status changed to down at: Thu, 15 Jan 2026 11:10:00 GMT',
       '',
       'Other checks down: "db".',
@@ -36,7 +36,7 @@ t.test('a down message has the shared plain text and the same facts as HTML', as
       '<p>🔴 <b>&quot;Back&lt;ups&gt;&quot; is DOWN (success signal did not arrive on time, grace time passed).</b></p>',
       '<p>Nightly database backup</p>',
       '<p><b>Project:</b> Infra<br><b>Tags:</b> prod, db<br><b>Period:</b> 1 hour<br><b>Total pings:</b> 42<br>' +
-        '<b>Last ping:</b> Exit status 0, 2 hours ago, from 192.0.2.7<br><b>Status changed to down at:</b> Thu, 15 Jan 2026 11:10:00 GMT</p>',
+        '<b>Last ping:</b> Success, 2 hours ago, from 192.0.2.7<br><b>Status changed to down at:</b> Thu, 15 Jan 2026 11:10:00 GMT</p>',
       '<p>Other checks down: &quot;db&quot;.</p>',
       '<p><b>Last ping body:</b></p><pre><code>backup done: 12 GB</code></pre>',
     ].join('\n'),

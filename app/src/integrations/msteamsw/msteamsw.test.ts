@@ -35,7 +35,7 @@ t.test('a down notice is an Adaptive Card 1.2: heading, facts, the body as code,
                 { title: 'Tags:', value: 'prod db' },
                 { title: 'Period:', value: '1 hour' },
                 { title: 'Total Pings:', value: '42' },
-                { title: 'Last Ping:', value: 'Exit status 0, 2 hours ago' },
+                { title: 'Last Ping:', value: 'Success, 2 hours ago' },
               ],
             },
             { type: 'TextBlock', text: 'Last Ping Body:', weight: 'bolder' },
@@ -72,7 +72,7 @@ t.test('a description\'s lines become paragraphs; a schedule keeps its asterisks
       { title: 'Schedule:', value: '\u034f*-\u034f*-\u034f* 03:00' },
       { title: 'Time Zone:', value: 'Europe/Riga' },
       { title: 'Total Pings:', value: '42' },
-      { title: 'Last Ping:', value: 'Exit status 0, 2 hours ago' },
+      { title: 'Last Ping:', value: 'Success, 2 hours ago' },
     ],
   });
   t.same(body[2], { type: 'TextBlock', text: 'The following checks are also down: “Web”', wrap: true });

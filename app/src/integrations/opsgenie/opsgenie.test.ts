@@ -29,7 +29,7 @@ t.test('down creates an alert aliased by the check\'s unique key, with tags and 
       Tags: 'prod, db',
       Period: '1 hour',
       'Total pings': '42',
-      'Last ping': 'Exit status 0, 2 hours ago, from 192.0.2.7',
+      'Last ping': 'Success, 2 hours ago, from 192.0.2.7',
       'Status changed to down at': 'Thu, 15 Jan 2026 11:10:00 GMT',
     },
     entity: 'Backups',

@@ -22,7 +22,7 @@ const DOWN_MESSAGE = [
   '<b>Tags:</b> prod, db',
   '<b>Period:</b> 1 hour',
   '<b>Total pings:</b> 42',
-  '<b>Last ping:</b> Exit status 0, 2 hours ago, from 192.0.2.7',
+  '<b>Last ping:</b> Success, 2 hours ago, from 192.0.2.7',
   '<b>Status changed to down at:</b> Thu, 15 Jan 2026 11:10:00 GMT',
   '',
   '<b>Last ping body:</b>',

@@ -25,7 +25,7 @@ t.test('a down notice: the status as Markdown with a link, the fields in one red
           { title: 'Tags', value: '`prod` `db`', short: true },
           { title: 'Period', value: '1 hour', short: true },
           { title: 'Total Pings', value: '42', short: true },
-          { title: 'Last Ping', value: 'Exit status 0, 2 hours ago', short: true },
+          { title: 'Last Ping', value: 'Success, 2 hours ago', short: true },
           { title: 'Last Ping Body', value: '```\nbackup done: 12 GB\n```' },
         ],
       },
