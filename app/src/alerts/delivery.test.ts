@@ -75,6 +75,26 @@ t.test('a permanent error disables the channel, cancels its queue and emails the
   t.match(mail?.parsed.text, /Received status code 404/);
 });
 
+t.test('a notification the target refuses for its content fails at once; the channel stays enabled', async (t) => {
+  const refusal = { status: 400, body: '{"status":"invalid event","message":"Event object is invalid","errors":["\'payload.summary\' is missing or blank"]}' };
+  const receiver = await startHttpReceiver(t, { respond: () => refusal });
+  const h = await harness(t, { PD_EVENTS_URL: receiver.url });
+  const { channel } = await checkWithWebhook(h, receiver.url);
+  await h.ctx.pool.query("update channels set kind = 'pd', config = $2 where id = $1", [channel.id, { routing_key: 'e93facc04764012d7bfb002500d5d1a6' }]);
+  h.clock.set('2026-01-15T14:00:00Z');
+  await h.engine().runOnce();
+  const { rows } = await h.ctx.pool.query('select state, attempts, finished_at from deliveries');
+  t.same(rows, [{ state: 'failed', attempts: 1, finished_at: h.clock.now }], 'no retry is scheduled');
+  const ch = await h.ctx.pool.query('select disabled, last_error from channels');
+  t.same(ch.rows, [{ disabled: false, last_error: `Received status code 400 with a message: "'payload.summary' is missing or blank"` }]);
+  const notices = await h.ctx.pool.query("select count(*)::int as n from deliveries where kind = 'notice'");
+  t.same(notices.rows, [{ n: 0 }], 'the owner is not told of a disabled channel');
+
+  h.clock.set('2026-01-15T20:00:00Z');
+  await h.engine().runOnce();
+  t.equal(receiver.requests.length, 1, 'the refused notification is never sent again');
+});
+
 t.test('a channel disabled after its delivery was queued is not sent to', async (t) => {
   const h = await harness(t);
   const receiver = await startHttpReceiver(t);

@@ -260,7 +260,7 @@ export class DeliveryPump {
     const transportError = error instanceof TransportError ? error : new TransportError(`Internal error: ${error instanceof Error ? error.message : String(error)}`);
     const now = this.ctx.clock();
     const policy = { ...this.options.retryPolicy, horizonSeconds: this.ctx.config.alerts.retryHorizonSeconds };
-    const retryAt = transportError.permanent
+    const retryAt = transportError.final
       ? null
       : nextAttemptAt(
           { queuedAt: row.queued_at, failedAttempts: row.attempts, now, retryAfterSeconds: transportError.retryAfter, random: this.options.random() },

@@ -17,19 +17,24 @@ export class ChannelConfigError extends Error {
 }
 
 /**
- * A failed send. `permanent` means retrying cannot help (a webhook answering 404, a revoked
- * token): the channel is disabled, as Healthchecks does. Otherwise the engine retries with
- * backoff, or after `retryAfter` seconds if the target said when (HTTP Retry-After).
+ * A failed send. `permanent` means retrying cannot help and the channel itself is at fault (a
+ * webhook answering 404, a revoked token): the channel is disabled, as Healthchecks does.
+ * `final` means this one notification can never be accepted (the target refused its content)
+ * but the channel is sound: the delivery fails at once and the channel keeps serving other
+ * checks. Otherwise the engine retries with backoff, or after `retryAfter` seconds if the target
+ * said when (HTTP Retry-After).
  */
 export class TransportError extends Error {
   override name = 'TransportError';
   readonly permanent: boolean;
+  readonly final: boolean;
   /** Seconds the target asked us to wait; null when it did not say. */
   readonly retryAfter: number | null;
 
-  constructor(message: string, options: { permanent?: boolean; retryAfter?: number | null } = {}) {
+  constructor(message: string, options: { permanent?: boolean; final?: boolean; retryAfter?: number | null } = {}) {
     super(message);
     this.permanent = options.permanent ?? false;
+    this.final = this.permanent || (options.final ?? false);
     this.retryAfter = options.retryAfter ?? null;
   }
 }

@@ -31,11 +31,12 @@ export const opsgenie = defineIntegration({
  * Opsgenie processes alert requests asynchronously and answers 202; its response table also
  * lists 200 and 201 as success. 401, 402 and 403 are permanent. 422 ("semantic errors in the
  * request body") is about this one notification's content, which is kept within Opsgenie's
- * documented limits: it is retried, not taken out on the channel, since disabling it would
- * silence every other check's alerts too. 429 and 5xx are retried.
+ * documented limits: sending it again cannot help, so that delivery fails, but the channel is
+ * not disabled, since that would silence every other check's alerts too. 429 and 5xx are
+ * retried.
  */
 export function expectAccepted(res: HttpResponse, now: Date): void {
   if (res.status === 200 || res.status === 201 || res.status === 202) return;
   const detail = textField(jsonObject(res), 'message');
-  throw new TransportError(statusText(res.status, detail), { permanent: PERMANENT.has(res.status), retryAfter: parseRetryAfter(res.headers['retry-after'], now) });
+  throw new TransportError(statusText(res.status, detail), { permanent: PERMANENT.has(res.status), final: res.status === 422, retryAfter: parseRetryAfter(res.headers['retry-after'], now) });
 }

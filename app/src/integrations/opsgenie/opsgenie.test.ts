@@ -73,7 +73,7 @@ t.test('each region\'s requests go to its own API base', async (t) => {
   t.match(JSON.parse(us.requests[0]?.body ?? ''), { alias: ALIAS, source: ctx.config.siteName });
 });
 
-t.test('200, 201 and 202 are success; 401, 402 and 403 are permanent; 422, 429 and 5xx are retried', async (t) => {
+t.test('200, 201 and 202 are success; 401, 402 and 403 are permanent; 422 fails that delivery only; 429 and 5xx are retried', async (t) => {
   const error = (status: number, message: string) => ({ status, body: JSON.stringify({ message, took: 0.002, requestId: 'r' }) });
   const answers = [
     { status: 200 },
@@ -93,18 +93,18 @@ t.test('200, 201 and 202 are success; 401, 402 and 403 are permanent; 422, 429 a
   for (let i = 0; i < answers.length; i++) {
     const e = await channel.send(testNotice(), ctx).then(() => null, (err: unknown) => err);
     if (e !== null) t.type(e, TransportError);
-    outcomes.push(e instanceof TransportError ? [e.message, e.permanent, e.retryAfter] : 'ok');
+    outcomes.push(e instanceof TransportError ? [e.message, e.permanent, e.final, e.retryAfter] : 'ok');
   }
   t.same(outcomes, [
     'ok',
     'ok',
     'ok',
-    ['Received status code 401 with a message: "Key format is not valid!"', true, null],
-    ['Received status code 402 with a message: "Your plan does not allow this"', true, null],
-    ['Received status code 403 with a message: "You are not authorized for taking this action."', true, null],
-    ['Received status code 422 with a message: "Message can not be empty."', false, null],
-    ['Received status code 429 with a message: "You are making too many requests!"', false, 60],
-    ['Received status code 503', false, null],
+    ['Received status code 401 with a message: "Key format is not valid!"', true, true, null],
+    ['Received status code 402 with a message: "Your plan does not allow this"', true, true, null],
+    ['Received status code 403 with a message: "You are not authorized for taking this action."', true, true, null],
+    ['Received status code 422 with a message: "Message can not be empty."', false, true, null],
+    ['Received status code 429 with a message: "You are making too many requests!"', false, false, 60],
+    ['Received status code 503', false, false, null],
   ]);
 });
 

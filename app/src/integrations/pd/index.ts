@@ -27,9 +27,9 @@ export const pagerduty = defineIntegration({
 /**
  * PagerDuty answers 202 when it accepted the event. A 400 about the routing key means the
  * integration was deleted or the key mistyped: permanent. Other 400s are about the event
- * itself; PagerDuty says not to retry them, but they are not the channel's fault either, so
- * they are retried (with backoff, within the horizon) rather than disabling the channel.
- * 429 and 5xx are retried, as PagerDuty asks.
+ * itself: PagerDuty says not to retry them, and they are not the channel's fault either, so
+ * that one delivery fails and the channel stays enabled. 429 and 5xx are retried, as
+ * PagerDuty asks.
  */
 export function expectAccepted(res: HttpResponse, now: Date): void {
   if (res.status === 202) return;
@@ -37,5 +37,6 @@ export function expectAccepted(res: HttpResponse, now: Date): void {
   const errors = Array.isArray(doc?.errors) ? doc.errors.filter((e): e is string => typeof e === 'string') : [];
   const detail = errors.length > 0 ? errors.join('; ') : textField(doc, 'message');
   const permanent = res.status === 400 && errors.some((e) => /routing[ _]key/i.test(e));
-  throw new TransportError(statusText(res.status, detail), { permanent, retryAfter: parseRetryAfter(res.headers['retry-after'], now) });
+  const final = res.status === 400;
+  throw new TransportError(statusText(res.status, detail), { permanent, final, retryAfter: parseRetryAfter(res.headers['retry-after'], now) });
 }

@@ -67,7 +67,7 @@ t.test('settings: a 32-character integration key and a severity; Healthchecks\' 
   checkConfigCases(t, pagerduty, new URL('./fixtures/config.json', import.meta.url));
 });
 
-t.test('202 is success; an invalid routing key is permanent; other 400s, 429 and 5xx are retried', async (t) => {
+t.test('202 is success; an invalid routing key is permanent; other 400s fail that delivery only; 429 and 5xx are retried', async (t) => {
   const answers = [
     { status: 202, body: '{"status":"success","message":"Event processed","dedup_key":"x"}' },
     { status: 200, body: '{}' },
@@ -85,16 +85,16 @@ t.test('202 is success; an invalid routing key is permanent; other 400s, 429 and
     const error = await channel.send(testNotice(), ctx).then(() => null, (e: unknown) => e);
     if (error !== null) t.type(error, TransportError);
     const e = error as TransportError | null;
-    outcomes.push(e === null ? 'ok' : [e.message, e.permanent, e.retryAfter]);
+    outcomes.push(e === null ? 'ok' : [e.message, e.permanent, e.final, e.retryAfter]);
   }
   t.same(outcomes, [
     'ok',
-    ['Received status code 200', false, null],
-    ['Received status code 400 with a message: "Invalid routing key"', true, null],
-    ['Received status code 400 with a message: "Length of \'routing_key\' is incorrect (should be 32 characters)"', true, null],
-    ['Received status code 400 with a message: "\'payload.summary\' is missing or blank"', false, null],
-    ['Received status code 429', false, 30],
-    ['Received status code 500 with a message: "Something went wrong"', false, null],
+    ['Received status code 200', false, false, null],
+    ['Received status code 400 with a message: "Invalid routing key"', true, true, null],
+    ['Received status code 400 with a message: "Length of \'routing_key\' is incorrect (should be 32 characters)"', true, true, null],
+    ['Received status code 400 with a message: "\'payload.summary\' is missing or blank"', false, true, null],
+    ['Received status code 429', false, false, 30],
+    ['Received status code 500 with a message: "Something went wrong"', false, false, null],
   ]);
   const first = receiver.requests[0];
   t.same([first?.method, first?.url, first?.headers['content-type']], ['POST', '/v2/enqueue', 'application/json']);
