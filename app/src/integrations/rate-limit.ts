@@ -1,5 +1,5 @@
 // Healthchecks' local rate limit for chat-like targets: at most 6 messages a minute to one
-// Telegram chat or one ntfy topic, so that a burst of alerts (a network outage taking down
+// Telegram chat, ntfy topic, Pushover user or Signal recipient, so that a burst of alerts (a network outage taking down
 // fifty checks at once) does not get the bot throttled or banned, nor bury the chat. Where
 // Healthchecks drops the excess, the engine here retries it later: nothing is lost.
 import { TransportError, type SendContext } from './types.ts';

@@ -7,6 +7,7 @@
 import type { Config } from '../../config.ts';
 import { defineIntegration } from '../define.ts';
 import { parseRetryAfter, type HttpResponse } from '../http.ts';
+import { enforceRateLimit } from '../rate-limit.ts';
 import { jsonObject, statusText } from '../responses.ts';
 import { TransportError } from '../types.ts';
 import { isPushoverNoop, parsePushoverConfig } from './config.ts';
@@ -21,6 +22,8 @@ export const pushover = defineIntegration({
   isNoop: isPushoverNoop,
   async send(config, notice, ctx) {
     const site = pushoverSite(ctx.config);
+    // At most 6 messages a minute to one user key, as in Healthchecks; the rest wait their turn.
+    await enforceRateLimit(ctx, `pushover:${config.user_key}`, notice.now);
     // One attempt may be two requests (cancel, then message). Each must succeed before the
     // next is made, and a failure fails the whole attempt: the engine's retry makes both again.
     // The cancellation comes first so that a phone does not keep ringing for a check that is

@@ -1,7 +1,9 @@
 import t from 'tap';
+import { testDatabase } from '../../testing/db.ts';
 import { startHttpReceiver, type ReceivedRequest } from '../../testing/receivers.ts';
 import { checkConfigCases } from '../config-cases.ts';
 import { summaryFacts, testNotice, testSendContext } from '../testing.ts';
+import { createRateLimiter } from '../stores.ts';
 import { TransportError } from '../types.ts';
 import { parsePushoverConfig } from './config.ts';
 import { pushover } from './index.ts';
@@ -167,4 +169,18 @@ t.test('an invalid user key is permanent; a rejected app token, a spent quota an
 
 t.test('without PUSHOVER_API_TOKEN sends fail, and are retried until it is set', async (t) => {
   await t.rejects(pushover.open(config({})).send(testNotice(), testSendContext(t)), { message: 'Pushover notifications are not enabled.', permanent: false });
+});
+
+t.test('at most 6 messages a minute per user key, through the database; the seventh waits', async (t) => {
+  const db = await testDatabase(t);
+  const { receiver, ctx } = await pushoverReceiver(t, []);
+  const limited = { ...ctx, rateLimiter: createRateLimiter(db.pool) };
+  const outcome = (key: string) =>
+    pushover.open(config({ user_key: key })).send(testNotice(), limited).then(() => 'ok', (e: TransportError) => `${e.message} retry ${e.retryAfter}`);
+  const outcomes = [];
+  for (let i = 0; i < 7; i++) outcomes.push(await outcome(USER));
+  t.same(outcomes.slice(0, 6), Array(6).fill('ok'));
+  t.match(outcomes[6], /^Rate limit exceeded retry (1\d|[2-6]\d|70)$/, 'the seventh is held back, to be retried within the minute');
+  t.equal(await outcome('u'.repeat(30)), 'ok', 'another user key has its own limit');
+  t.equal(receiver.requests.length, 7);
 });
