@@ -15,6 +15,8 @@ export interface Config {
   readonly pingBodyLimit: number | null;
   /** Pings kept per check; older ones are pruned. */
   readonly pingLogLimit: number;
+  /** Ping write queues per process, each with one statement in flight (http/ping/batcher.ts). */
+  readonly pingWriteLanes: number;
   /** Checks a project owner may have in all their projects together. */
   readonly checkLimit: number;
   /** null: run the embedded PostgreSQL cluster in `${dataDir}/postgres`. */
@@ -193,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     pingEndpoint: reader.url('PING_ENDPOINT', `${siteRoot}/ping/`, { trailingSlash: true }),
     pingBodyLimit: reader.integerOrNone('PING_BODY_LIMIT', 10_000, 0, 100 * 1024 * 1024),
     pingLogLimit: reader.integer('PING_LOG_LIMIT', 100, 1, 100_000),
+    pingWriteLanes: reader.integer('PING_WRITE_LANES', 2, 1, 64),
     checkLimit: reader.integer('CHECK_LIMIT', 10_000, 0, 10_000_000),
     databaseUrl: reader.secret('DATABASE_URL'),
     dataDir: path.resolve(reader.string('DATA_DIR', 'data')),

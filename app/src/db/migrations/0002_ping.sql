@@ -107,7 +107,8 @@ $$;
 -- with, when the check was found, its kind, schedule and tz (the handler caches them). Pings to
 -- one check are applied in their order in the arrays, each exactly as if it came alone.
 --
--- alert_after ("may go down at", core/status.ts goesDownAt) is exact for simple checks. SQL
+-- alert_after ("may go down at", core/status.ts goesDownAt) is computed exactly for simple
+-- checks, then stored only if earlier than the stored one (see the update below). SQL
 -- cannot evaluate cron or OnCalendar schedules, so for those the handler passes the next fire
 -- time after the ping (p_sched_nexts[i], null meaning "never again") computed for the schedule
 -- it believes the check has (p_sched_kinds/exprs/tzs[i], null when it has no guess); it is used
@@ -363,7 +364,12 @@ begin
                last_start = a.new_last_start,
                last_start_rid = a.new_last_start_rid,
                last_duration_ms = a.new_last_duration_ms,
-               alert_after = a.new_alert_after,
+               -- Only ever earlier (or cleared): a ping that would move the deadline later leaves
+               -- it, so the common success ping changes no indexed column and the update is HOT
+               -- (no new entry in any of the table's indexes). The deadline is then early, as the
+               -- schema allows: when it passes, the alert engine finds the check up and stores
+               -- the exact one (core/status.ts goesDownAt), once per period instead of per ping.
+               alert_after = case when a.new_alert_after is not null then least(checks.alert_after, a.new_alert_after) end,
                has_confirmation_link = a.has_confirmation_link,
                n_pings = checks.n_pings + 1
           from a

@@ -27,15 +27,8 @@ export interface PingHandlerOptions {
   parseSchedule?: ScheduleParser;
   /** Cron and OnCalendar checks whose schedule this process remembers. Default 10,000. */
   scheduleCacheSize?: number;
-  /**
-   * Ping statements in flight at once (see PingBatcher). Default 1: one statement at a time
-   * carrying every ping that arrived meanwhile. On the 2-core reference machine, with 64
-   * concurrent clients, `npm run bench:ping` gave 1: 3,560 pings/s, 32 pings per commit, p99
-   * 42 ms, 150 µs of PostgreSQL CPU per ping; 2: 2,860/s, p99 58 ms, 196 µs; 4: 2,500/s, p99
-   * 73 ms, 270 µs. More statements at once only add lock and WAL contention on a small
-   * database server; several app servers each bring their own.
-   */
-  concurrency?: number;
+  /** Ping writing lanes (PingBatcher); default PING_WRITE_LANES. */
+  lanes?: number;
 }
 
 const STATUS: Readonly<Record<PingOutcome, number>> = {
@@ -52,7 +45,7 @@ export function createPingHandler(ctx: AppContext, options: PingHandlerOptions =
   const log = ctx.log.child({ module: 'ping' });
   const schedules = new ScheduleCache(options.parseSchedule ?? parseSchedule, options.scheduleCacheSize ?? 10_000);
   const batcher = new PingBatcher(() => ctx.pool, {
-    concurrency: options.concurrency ?? 1,
+    lanes: options.lanes ?? ctx.config.pingWriteLanes,
     maxBatch: 100,
     // Bodies travel hex-encoded in the statement: at most ~8 MB of text per batch.
     maxBatchBytes: 4 * 1024 * 1024,
@@ -108,7 +101,7 @@ async function handlePing(ctx: AppContext, schedules: ScheduleCache, batcher: Pi
     logLimit: config.pingLogLimit,
     schedule: schedules.candidate(key, now),
   };
-  const result = await batcher.record(record);
+  const result = await batcher.record(record, key);
   if (result.check) schedules.learn(key, result.check.kind, result.check.schedule, result.check.tz);
 
   const status = STATUS[result.outcome];
