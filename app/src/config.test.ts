@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { ConfigError, inRanges, loadConfig, parseCidr } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { inRanges, parseCidr } from './env.ts';
 
 t.test('defaults give the appliance on localhost:8000 with the embedded database', async (t) => {
   const config = loadConfig({});

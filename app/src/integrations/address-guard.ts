@@ -2,7 +2,7 @@
 // a guard it could reach the metadata service, the database or an admin port on the private
 // network. The guard is applied to the address a socket is about to connect to (after DNS,
 // on every redirect hop), as Healthchecks does with libcurl's OPENSOCKETFUNCTION.
-import { inRanges, parseCidr, type Cidr } from '../config.ts';
+import { inRanges, parseCidr, type Cidr } from '../env.ts';
 
 // Private, loopback, link-local, shared (CGNAT), documentation, benchmarking, multicast and
 // reserved ranges, in both families; IPv4-mapped and NAT64 IPv6 addresses can reach IPv4

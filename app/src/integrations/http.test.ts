@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseCidr, type Cidr } from '../config.ts';
+import { parseCidr, type Cidr } from '../env.ts';
 import { startHttpReceiver } from '../testing/receivers.ts';
 import { isPrivateAddress } from './address-guard.ts';
 import { createHttpClient, expectSuccess, HTTP_ERRORS, parseRetryAfter } from './http.ts';

@@ -10,6 +10,10 @@ import t from 'tap';
 import { runFleet } from '../cli.ts';
 import { fleetSkipReason, startFleet, type Fleet } from '../testing/fleet.ts';
 
+// About 40 s alone; three hosts booting over SSH while the rest of `npm test` runs on two
+// cores once needed more than the default 120 s.
+t.setTimeout(300_000);
+
 const CANARY = 'canary-e2e-5b8f03c1d2';
 const captured: string[] = [];
 

@@ -2,7 +2,7 @@
 // not express: this is the hottest path in the system, and all it does is parse the request
 // (core/ping.ts), run one statement (db/queries/pings.ts) and answer with a short text.
 import type http from 'node:http';
-import { inRanges } from '../../config.ts';
+import { inRanges } from '../../env.ts';
 import type { AppContext } from '../../context.ts';
 import {
   clientAddress,

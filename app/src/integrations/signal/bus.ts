@@ -10,7 +10,7 @@ import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import dbus from 'dbus-next';
 import type { Message, MessageBus } from 'dbus-next';
-import type { SignalSettings } from '../../config.ts';
+import type { SignalSettings } from '../../integration-settings.ts';
 import { TransportError } from '../types.ts';
 import type { SignalCall } from './message.ts';
 

@@ -1,5 +1,5 @@
 // The exact Twilio request an SMS channel makes for a notice: one short text. Pure.
-import type { TwilioSettings } from '../../config.ts';
+import type { TwilioSettings } from '../../integration-settings.ts';
 import { headline, type Summary } from '../../core/summary.ts';
 import type { HttpRequest } from '../http.ts';
 import { statusCallbackUrl, twilioRequest, type TwilioAccount } from '../twilio/api.ts';

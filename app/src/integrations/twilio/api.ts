@@ -1,6 +1,6 @@
 // Twilio's REST API as the sms, whatsapp and call integrations use it: one form-encoded POST
 // creating a Message or a Call, and the answer read into a SID or a classified TransportError.
-import type { TwilioSettings } from '../../config.ts';
+import type { TwilioSettings } from '../../integration-settings.ts';
 import { parseRetryAfter, type HttpRequest, type HttpResponse } from '../http.ts';
 import { TransportError } from '../types.ts';
 

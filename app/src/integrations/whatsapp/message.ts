@@ -1,7 +1,7 @@
 // The exact Twilio request a WhatsApp channel makes for a notice. WhatsApp only lets a
 // business start a conversation with a template approved in advance, so the text lives in
 // Twilio (a Content template per direction) and we send the check's name as its variable 1.
-import type { TwilioSettings } from '../../config.ts';
+import type { TwilioSettings } from '../../integration-settings.ts';
 import { displayName } from '../../core/summary.ts';
 import type { HttpRequest } from '../http.ts';
 import { statusCallbackUrl, twilioAccount, twilioRequest, type TwilioAccount } from '../twilio/api.ts';
