@@ -2,8 +2,7 @@
 // (core/deadline.ts) and either go down with a timeout flip or get their real deadline.
 import type pg from 'pg';
 import type { AppContext } from '../context.ts';
-import { decideDeadline } from '../core/deadline.ts';
-import type { CheckTiming } from '../core/status.ts';
+import { decideDeadline, POISON_DELAY_SECONDS } from '../core/deadline.ts';
 import { withTransaction } from '../db/pool.ts';
 import {
   lockOverdueCheck,
@@ -12,10 +11,10 @@ import {
   overdueCheckIds,
   pushAlertAfter,
   setAlertAfter,
+  timingOf,
   type DownTransition,
   type OverdueCheckRow,
 } from '../db/queries/check-alerts.ts';
-import { POISON_DELAY_SECONDS } from '../core/deadline.ts';
 
 export interface ScanResult {
   down: number;
@@ -55,7 +54,7 @@ async function applyDecisions(ctx: AppContext, client: pg.PoolClient, rows: Over
   const moveIds: number[] = [];
   const moveTo: (Date | null)[] = [];
   for (const row of rows) {
-    const decision = decideDeadline(timing(row), now);
+    const decision = decideDeadline(timingOf(row), now);
     if (decision.action === 'down') {
       down.push({ id: row.id, oldStatus: decision.oldStatus, flipAt: decision.flipAt });
       continue;
@@ -98,18 +97,6 @@ async function scanOneByOne(ctx: AppContext, now: Date, limit: number): Promise<
   return result;
 }
 
-function timing(row: OverdueCheckRow): CheckTiming {
-  return {
-    kind: row.kind,
-    timeoutSeconds: row.timeout_seconds,
-    graceSeconds: row.grace_seconds,
-    schedule: row.schedule,
-    tz: row.tz,
-    status: row.status,
-    lastPing: row.last_ping,
-    lastStart: row.last_start,
-  };
-}
 
 function add(total: ScanResult, more: ScanResult): void {
   total.down += more.down;

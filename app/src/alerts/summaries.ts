@@ -1,8 +1,8 @@
 // Builds the stored summaries of a batch of flips or reminders from a few batched queries.
-import { graceStart, statusAt, type CheckTiming } from '../core/status.ts';
+import { graceStart, statusAt } from '../core/status.ts';
 import { buildSummary, OTHER_DOWN_LIMIT, type FlipReason, type Summary } from '../core/summary.ts';
 import type { Direction } from '../core/selection.ts';
-import { downChecksOfProjects, summaryFacts, type SummaryFactsRow } from '../db/queries/check-alerts.ts';
+import { downChecksOfProjects, summaryFacts, timingOf, type SummaryFactsRow } from '../db/queries/check-alerts.ts';
 import type { Queryable } from '../db/pool.ts';
 
 export interface SummaryRequest {
@@ -47,16 +47,7 @@ export async function buildSummaries(db: Queryable, requests: readonly SummaryRe
 }
 
 function checkFacts(row: SummaryFactsRow, now: Date) {
-  const timing: CheckTiming = {
-    kind: row.kind,
-    timeoutSeconds: row.timeout_seconds,
-    graceSeconds: row.grace_seconds,
-    schedule: row.schedule,
-    tz: row.tz,
-    status: row.status,
-    lastPing: row.last_ping,
-    lastStart: row.last_start,
-  };
+  const timing = timingOf(row);
   return {
     code: row.code,
     name: row.name,

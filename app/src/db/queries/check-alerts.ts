@@ -1,12 +1,11 @@
 // Statements on `checks` for the alert engine: the deadline scan and the facts a notification reports.
 import type pg from 'pg';
-import type { CheckKind, StoredStatus } from '../../core/status.ts';
+import type { CheckKind, CheckTiming, StoredStatus } from '../../core/status.ts';
 import type { PingKind } from '../../core/summary.ts';
 import type { Queryable } from '../pool.ts';
 
-export interface OverdueCheckRow {
-  id: number;
-  code: string;
+/** The columns the status rules read (core/status.ts CheckTiming). */
+export interface TimingColumns {
   kind: CheckKind;
   timeout_seconds: number;
   grace_seconds: number;
@@ -15,6 +14,24 @@ export interface OverdueCheckRow {
   status: StoredStatus;
   last_ping: Date | null;
   last_start: Date | null;
+}
+
+export function timingOf(row: TimingColumns): CheckTiming {
+  return {
+    kind: row.kind,
+    timeoutSeconds: row.timeout_seconds,
+    graceSeconds: row.grace_seconds,
+    schedule: row.schedule,
+    tz: row.tz,
+    status: row.status,
+    lastPing: row.last_ping,
+    lastStart: row.last_start,
+  };
+}
+
+export interface OverdueCheckRow extends TimingColumns {
+  id: number;
+  code: string;
   alert_after: Date;
 }
 
@@ -125,7 +142,7 @@ export async function pushAlertAfter(db: Queryable, id: number, alertAfter: Date
   );
 }
 
-export interface SummaryFactsRow {
+export interface SummaryFactsRow extends TimingColumns {
   ord: number;
   id: number;
   code: string;
@@ -134,16 +151,8 @@ export interface SummaryFactsRow {
   slug: string;
   tags: string;
   description: string;
-  kind: CheckKind;
-  timeout_seconds: number;
-  grace_seconds: number;
-  schedule: string;
-  tz: string;
-  status: StoredStatus;
   n_pings: number;
   created_at: Date;
-  last_ping: Date | null;
-  last_start: Date | null;
   last_duration_ms: number | null;
   manual_resume: boolean;
   methods: string;

@@ -3,39 +3,6 @@
 import type { CheckKind, StoredStatus } from '../../core/status.ts';
 import type { Queryable } from '../pool.ts';
 
-/** A check as the API reads it, with its channel codes (sorted, comma-joined, as Healthchecks). */
-export interface CheckRecord {
-  id: number;
-  code: string;
-  projectId: number;
-  name: string;
-  slug: string;
-  tags: string;
-  description: string;
-  kind: CheckKind;
-  timeoutSeconds: number;
-  graceSeconds: number;
-  schedule: string;
-  tz: string;
-  filterSubject: boolean;
-  filterBody: boolean;
-  filterHttpBody: boolean;
-  filterDefaultFail: boolean;
-  startKw: string;
-  successKw: string;
-  failureKw: string;
-  methods: string;
-  manualResume: boolean;
-  badgeKey: string;
-  status: StoredStatus;
-  nPings: number;
-  lastPing: Date | null;
-  lastStart: Date | null;
-  lastDurationMs: number | null;
-  alertAfter: Date | null;
-  channelCodes: string;
-}
-
 /** The fields the API writes; everything else belongs to the ping path and the alert engine. */
 export interface CheckFields {
   name: string;
@@ -56,6 +23,21 @@ export interface CheckFields {
   failureKw: string;
   methods: string;
   manualResume: boolean;
+}
+
+/** A check as the API reads it, with its channel codes (sorted, comma-joined, as Healthchecks). */
+export interface CheckRecord extends CheckFields {
+  id: number;
+  code: string;
+  projectId: number;
+  badgeKey: string;
+  status: StoredStatus;
+  nPings: number;
+  lastPing: Date | null;
+  lastStart: Date | null;
+  lastDurationMs: number | null;
+  alertAfter: Date | null;
+  channelCodes: string;
 }
 
 // The select list shared by every statement that returns a check. Channel codes are ordered

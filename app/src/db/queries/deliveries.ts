@@ -178,36 +178,7 @@ export interface Outcome {
  * returns false when the lease was lost (expired and claimed again).
  */
 export async function recordSent(db: Queryable, o: Outcome): Promise<boolean> {
-  const { rows } = await db.query<{ id: number }>(
-    `with done as (
-       update deliveries
-          set state = 'sent',
-              sent_at = $3,
-              finished_at = $3,
-              last_error = '',
-              lease_token = null
-        where id = $1
-          and lease_token = $2
-          and state = 'pending'
-       returning id, kind, channel_id, check_id, status
-     ), logged as (
-       insert into notifications (delivery_id, channel_id, check_id, check_status, created_at, duration_ms, error)
-       select id, channel_id, check_id, status, $3, $4, ''
-         from done
-        where kind <> 'notice'
-     ), channel as (
-       update channels c
-          set last_notify = $3,
-              last_notify_duration_ms = $4,
-              last_error = ''
-         from done
-        where c.id = done.channel_id
-          and done.kind <> 'notice'
-     )
-     select id from done`,
-    [o.id, o.token, o.now, Math.round(o.durationMs)],
-  );
-  return rows.length === 1;
+  return (await recordSentBatch(db, [o])).length === 1;
 }
 
 /**
