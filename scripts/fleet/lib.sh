@@ -49,14 +49,14 @@ fleet_cgroup_empty() {
   [ ! -d "$1" ] || grep -qx 'populated 0' "$1/cgroup.events"
 }
 
-# fleet_cgroup_kill DIR: SIGKILLs every process in the cgroup2 subtree DIR and waits (5 s at
-# most) until it is empty. SIGKILL to systemd-nspawn alone would leave the host's systemd running.
+# fleet_cgroup_kill DIR: SIGKILLs every process in the cgroup2 subtree DIR and waits (30 s at
+# most: a loaded machine may take seconds to reap a host's processes) until it is empty. SIGKILL to systemd-nspawn alone would leave the host's systemd running.
 fleet_cgroup_kill() {
   local i
   [ -d "$1" ] || return 0
   fleet_cgroup_empty "$1" && return 0
   echo 1 > "$1/cgroup.kill"
-  for i in $(seq 100); do
+  for i in $(seq 600); do
     fleet_cgroup_empty "$1" && return 0
     sleep 0.05
   done
